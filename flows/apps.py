@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FlowsConfig(AppConfig):
+    name = "flows"
+    verbose_name = _("Alur layanan kasus")
+
+    def ready(self) -> None:
+        # The flow registers its task permissions on import; it must be loaded before migrate runs.
+        from . import flows  # noqa: F401

@@ -1,0 +1,218 @@
+"""Forms of the process's tasks. They validate input; the services in `lk3_flow` record it."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lk3_flow.choices import PartnerResponse, ProblemCategory, Service
+from lk3_flow.models import Assessment, Case, Client, Closure, CounselingSession, HouseholdMember
+from lk3_flow.nik import check_nik_against_person
+from lk3_flow.selectors import active_partners
+from permissions.selectors import counselors
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def services_field(label: str, required: bool = True) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=Service.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=required,
+    )
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = [
+            "kind",
+            "full_name",
+            "nik",
+            "sex",
+            "birth_date",
+            "address",
+            "kecamatan",
+            "desa",
+            "phone",
+        ]
+        widgets = {"birth_date": DATE_INPUT}
+        help_texts = {"nik": _("Kosongkan bila klien belum memiliki atau belum membawa NIK.")}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        nik = cleaned.get("nik")
+        if nik and "nik" not in self.errors:
+            for problem in check_nik_against_person(
+                nik, cleaned.get("sex", ""), cleaned.get("birth_date")
+            ):
+                self.add_error("nik", problem)
+        return cleaned
+
+
+class IntakeForm(forms.ModelForm):
+    problem_categories = forms.MultipleChoiceField(
+        label=_("Kategori masalah"),
+        choices=ProblemCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    services = services_field(_("Layanan yang dibutuhkan"))
+    consent_given = forms.BooleanField(
+        label=_("Klien telah menandatangani Surat Pernyataan Persetujuan Layanan"),
+        error_messages={"required": _("Layanan hanya dapat diberikan dengan persetujuan klien.")},
+    )
+    confirm_new_client = forms.BooleanField(
+        label=_("Saya sudah memeriksa data serupa; ini klien baru"), required=False
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "problem_categories",
+            "services",
+            "channel",
+            "priority",
+            "sensitive",
+            "complaint",
+            "consent_given",
+            "consent_date",
+            "consent_share_with_partners",
+        ]
+        widgets = {"consent_date": DATE_INPUT, "complaint": forms.Textarea(attrs={"rows": 4})}
+
+
+HouseholdMemberFormSet = forms.inlineformset_factory(
+    Client,
+    HouseholdMember,
+    fields=["full_name", "relationship", "sex", "birth_date"],
+    widgets={"birth_date": DATE_INPUT},
+    extra=4,
+    can_delete=False,
+)
+
+
+class AssignCounselorForm(forms.Form):
+    counselor = forms.ModelChoiceField(label=_("Konselor"), queryset=counselors())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].label_from_instance = _counselor_label
+
+
+def _counselor_label(user: Any) -> str:
+    profile = getattr(user, "lk3_profile", None)
+    name = user.get_full_name() or user.get_username()
+    return f"{name} — {profile.position}" if profile and profile.position else name
+
+
+class AssessmentForm(forms.ModelForm):
+    planned_services = services_field(_("Layanan yang direncanakan"))
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "presenting_problem",
+            "family_situation",
+            "strengths",
+            "risks",
+            "needs",
+            "goals",
+            "planned_services",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ["presenting_problem", "family_situation", "strengths", "risks", "needs", "goals"]
+        }
+
+
+class ReviewForm(forms.Form):
+    """The head's decision on a proposal: approve, or return it with a reason."""
+
+    APPROVE, RETURN = "approve", "return"
+
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[(APPROVE, _("Setujui")), (RETURN, _("Kembalikan kepada konselor"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wajib diisi bila dikembalikan: apa yang harus diperbaiki."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.RETURN and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Tuliskan alasan pengembalian agar konselor dapat memperbaikinya."))
+        return cleaned
+
+    @property
+    def approved(self) -> bool:
+        return self.cleaned_data["decision"] == self.APPROVE
+
+
+class CounselingSessionForm(forms.ModelForm):
+    class Meta:
+        model = CounselingSession
+        fields = [
+            "scheduled_at",
+            "held_at",
+            "session_type",
+            "duration_minutes",
+            "notes",
+            "progress",
+            "next_step",
+        ]
+        widgets = {
+            "scheduled_at": DATETIME_INPUT,
+            "held_at": DATETIME_INPUT,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "progress": forms.Textarea(attrs={"rows": 3}),
+            "next_step": forms.RadioSelect,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        scheduled, held = cleaned.get("scheduled_at"), cleaned.get("held_at")
+        if scheduled and held and held < scheduled:
+            self.add_error("held_at", _("Waktu pelaksanaan tidak boleh sebelum jadwal sesi."))
+        return cleaned
+
+
+class ProposeReferralForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Mitra rujukan"), queryset=active_partners())
+    reason = forms.CharField(label=_("Alasan rujukan"), widget=forms.Textarea(attrs={"rows": 4}))
+    services_requested = services_field(_("Layanan yang diminta dari mitra"))
+
+
+class PartnerResponseForm(forms.Form):
+    response = forms.ChoiceField(
+        label=_("Tanggapan mitra"), choices=PartnerResponse.choices, widget=forms.RadioSelect
+    )
+    feedback = forms.CharField(
+        label=_("Umpan balik dari mitra"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ProposeClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["reason", "summary", "follow_up_plan"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "follow_up_plan": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ReasonForm(forms.Form):
+    """A reason for a case-level action, with an explicit confirmation because it cannot be undone."""
+
+    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(
+        label=_("Saya yakin dan memahami bahwa tindakan ini tidak dapat dibatalkan"),
+        error_messages={"required": _("Centang konfirmasi untuk melanjutkan.")},
+    )

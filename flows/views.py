@@ -1,0 +1,195 @@
+"""Pages of the process's tasks.
+
+Viewflow wraps each of them: it checks that the user may execute the task, takes the process lock
+and opens the transaction. The view validates the form, calls one domain service, and completes
+the task; a service that refuses the input rolls its savepoint back and the form shows why.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+from viewflow.workflow.flow.views import mixins as flow_mixins
+
+from lk3_flow import selectors, services
+from lk3_flow.models import Case
+
+from . import forms
+from .steps import register_in_activation
+
+
+class CaseTaskView(
+    flow_mixins.TaskViewTemplateNames,
+    generic.FormView,
+):
+    """A task on one case: shows the case beside the form, records the step, completes the task."""
+
+    template_filename = "task.html"
+    success_message = gettext_lazy("Tugas telah diselesaikan.")
+
+    @property
+    def case(self) -> Case:
+        return self.request.activation.process.case
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["case"] = self.case
+        context["returned_comment"] = self.request.activation.task.data.get("returned_comment", "")
+        return context
+
+    def record(self, form: Any) -> None:
+        """The domain write of this task; subclasses define it."""
+        raise TypeError(f"{type(self).__name__} must define record()")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            with transaction.atomic():
+                self.record(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        self.request.activation.execute()
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self) -> str:
+        return reverse("case_detail", args=[self.case.pk])
+
+
+class IntakeView(generic.TemplateView):
+    """Registration of a client and a new case, with the household and a duplicate check."""
+
+    template_name = "flows/intake.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("client_form", forms.ClientForm(prefix="client"))
+        context.setdefault("case_form", forms.IntakeForm(prefix="case"))
+        context.setdefault("members", forms.HouseholdMemberFormSet(prefix="members"))
+        return context
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        client_form = forms.ClientForm(request.POST, prefix="client")
+        case_form = forms.IntakeForm(request.POST, prefix="case")
+        members = forms.HouseholdMemberFormSet(request.POST, prefix="members")
+        context = {"client_form": client_form, "case_form": case_form, "members": members}
+        if not (client_form.is_valid() and case_form.is_valid() and members.is_valid()):
+            return self.render_to_response(self.get_context_data(**context))
+        duplicates = selectors.possible_duplicate_clients(
+            nik=client_form.cleaned_data["nik"],
+            full_name=client_form.cleaned_data["full_name"],
+            birth_date=client_form.cleaned_data["birth_date"],
+        )
+        if duplicates and not case_form.cleaned_data["confirm_new_client"]:
+            case_form.add_error(
+                "confirm_new_client",
+                _("Ada klien terdaftar dengan NIK atau nama dan tanggal lahir serupa. Periksa dahulu."),
+            )
+            return self.render_to_response(self.get_context_data(duplicates=duplicates, **context))
+        case_data = dict(case_form.cleaned_data)
+        case_data.pop("confirm_new_client")
+        registration = services.Registration(
+            client_data=client_form.cleaned_data,
+            case_data=case_data,
+            members=[
+                member.cleaned_data
+                for member in members.forms
+                if member.has_changed() and member.cleaned_data
+            ],
+        )
+        try:
+            with transaction.atomic():
+                case = register_in_activation(
+                    request.activation, actor=request.user, registration=registration
+                )
+        except ValidationError as error:
+            case_form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(**context))
+        messages.success(request, _("Kasus %(number)s telah didaftarkan.") % {"number": case.number})
+        return HttpResponseRedirect(reverse("case_detail", args=[case.pk]))
+
+
+class AssignCounselorView(CaseTaskView):
+    form_class = forms.AssignCounselorForm
+
+    def record(self, form: forms.AssignCounselorForm) -> None:
+        services.assign_counselor(
+            case=self.case, counselor=form.cleaned_data["counselor"], actor=self.request.user
+        )
+
+
+class AssessmentView(CaseTaskView):
+    form_class = forms.AssessmentForm
+
+    def get_initial(self) -> dict[str, Any]:
+        """A returned assessment is revised, not retyped."""
+        returned = selectors.returned_assessment(self.case)
+        if returned is None:
+            return {}
+        return {name: getattr(returned, name) for name in forms.AssessmentForm.Meta.fields}
+
+    def record(self, form: forms.AssessmentForm) -> None:
+        services.record_assessment(case=self.case, author=self.request.user, data=form.cleaned_data)
+
+
+class ReviewTaskView(CaseTaskView):
+    """A head's approve-or-return decision."""
+
+    form_class = forms.ReviewForm
+    review_service: Any = None
+
+    def record(self, form: forms.ReviewForm) -> None:
+        self.review_service(
+            case=self.case,
+            reviewer=self.request.user,
+            approved=form.approved,
+            comment=form.cleaned_data["comment"],
+        )
+
+
+class ReviewAssessmentView(ReviewTaskView):
+    review_service = staticmethod(services.review_assessment)
+
+
+class ReviewReferralView(ReviewTaskView):
+    review_service = staticmethod(services.review_referral)
+
+
+class ReviewClosureView(ReviewTaskView):
+    review_service = staticmethod(services.review_closure)
+
+
+class CounselingSessionView(CaseTaskView):
+    form_class = forms.CounselingSessionForm
+
+    def record(self, form: forms.CounselingSessionForm) -> None:
+        services.record_session(case=self.case, counselor=self.request.user, data=form.cleaned_data)
+
+
+class ProposeReferralView(CaseTaskView):
+    form_class = forms.ProposeReferralForm
+
+    def record(self, form: forms.ProposeReferralForm) -> None:
+        services.propose_referral(case=self.case, counselor=self.request.user, **form.cleaned_data)
+
+
+class PartnerResponseView(CaseTaskView):
+    form_class = forms.PartnerResponseForm
+
+    def record(self, form: forms.PartnerResponseForm) -> None:
+        services.record_partner_response(
+            case=self.case, counselor=self.request.user, **form.cleaned_data
+        )
+
+
+class ProposeClosureView(CaseTaskView):
+    form_class = forms.ProposeClosureForm
+
+    def record(self, form: forms.ProposeClosureForm) -> None:
+        services.propose_closure(case=self.case, counselor=self.request.user, data=form.cleaned_data)

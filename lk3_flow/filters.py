@@ -1,0 +1,19 @@
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .choices import CaseStatus, Stage
+from .models import Case
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Cari nomor kasus atau nama klien"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
+    stage = django_filters.ChoiceFilter(label=_("Tahap"), choices=Stage.choices)
+
+    class Meta:
+        model = Case
+        fields = ["q", "status", "stage"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(number__icontains=value) | Q(client__full_name__icontains=value))

@@ -1,0 +1,249 @@
+"""Writes of the case domain.
+
+Each function is one step a person takes on a case. They know nothing about the workflow engine:
+the process in `flows` decides when a step may happen and calls these functions to record it, so
+the same code runs behind the pages, the demo data and the tests.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import CaseStatus, PartnerResponse, ReferralStatus, Review, Stage
+from .models import (
+    Assessment,
+    Case,
+    Client,
+    Closure,
+    CounselingSession,
+    HouseholdMember,
+    Partner,
+    Referral,
+    Sequence,
+)
+
+CASE_NUMBER_PREFIX = "LK3-LBK"
+
+
+def jakarta_today() -> datetime.date:
+    """Today in the institution's time zone, which decides a case's year and a letter's date."""
+    return timezone.localdate()
+
+
+def next_sequence_value(key: str) -> int:
+    """Draw the next number of a gap-free sequence.
+
+    The UPDATE row-locks the counter until the surrounding transaction ends, so concurrent
+    callers queue up instead of reading the same value; a rolled-back caller consumes nothing.
+    """
+    with transaction.atomic():
+        Sequence.objects.get_or_create(key=key)
+        Sequence.objects.filter(key=key).update(value=F("value") + 1)
+        return Sequence.objects.values_list("value", flat=True).get(key=key)
+
+
+def next_case_number(on: datetime.date | None = None) -> str:
+    year = (on or jakarta_today()).year
+    return f"{CASE_NUMBER_PREFIX}/{year}/{next_sequence_value(f'case/{year}'):04d}"
+
+
+@dataclass
+class Registration:
+    """Everything the intake officer records at first contact."""
+
+    client_data: dict[str, Any]
+    case_data: dict[str, Any]
+    members: list[dict[str, Any]] = field(default_factory=list)
+    existing_client: Client | None = None
+
+
+@transaction.atomic
+def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Case:
+    case_data = registration.case_data
+    if not case_data.get("consent_given"):
+        raise ValidationError(_("Kasus hanya dapat didaftarkan setelah klien memberi persetujuan."))
+    client = registration.existing_client
+    if client is None:
+        client = Client(registered_by=actor, **registration.client_data)
+        client.full_clean()
+        client.save()
+    for member in registration.members:
+        HouseholdMember.objects.create(client=client, **member)
+    case = Case(
+        client=client,
+        number=next_case_number(),
+        registered_by=actor,
+        consent_date=case_data.get("consent_date") or jakarta_today(),
+        **{key: value for key, value in case_data.items() if key != "consent_date"},
+    )
+    case.full_clean(exclude=["process"])
+    case.save()
+    return case
+
+
+def link_process(case: Case, process: Any) -> None:
+    case.process = process
+    case.save(update_fields=["process", "updated_at"])
+
+
+def enter_stage(case: Case, stage: str) -> None:
+    case.stage = stage
+    case.save(update_fields=["stage", "updated_at"])
+
+
+def assign_counselor(*, case: Case, counselor: AbstractBaseUser, actor: AbstractBaseUser) -> None:
+    case.counselor = counselor
+    case.save(update_fields=["counselor", "updated_at"])
+
+
+def record_assessment(*, case: Case, author: AbstractBaseUser, data: dict[str, Any]) -> Assessment:
+    return Assessment.objects.create(case=case, author=author, **data)
+
+
+def _pending(queryset: Any, what: str) -> Any:
+    """The one proposal on a case that waits for the head's decision."""
+    item = queryset.filter(**{what: Review.PENDING}).order_by("-id").first()
+    if item is None:
+        raise ValidationError(_("Tidak ada usulan yang menunggu keputusan."))
+    return item
+
+
+def _require_return_reason(approved: bool, comment: str) -> None:
+    if not approved and not comment.strip():
+        raise ValidationError(_("Tuliskan alasan pengembalian agar konselor dapat memperbaikinya."))
+
+
+def _review(item: Any, *, reviewer: AbstractBaseUser, approved: bool, comment: str) -> None:
+    _require_return_reason(approved, comment)
+    item.review = Review.APPROVED if approved else Review.RETURNED
+    item.review_comment = comment
+    item.reviewed_by = reviewer
+    item.reviewed_at = timezone.now()
+    item.save()
+
+
+def review_assessment(
+    *, case: Case, reviewer: AbstractBaseUser, approved: bool, comment: str = ""
+) -> Assessment:
+    assessment = _pending(case.assessments, "review")
+    _review(assessment, reviewer=reviewer, approved=approved, comment=comment)
+    return assessment
+
+
+def record_session(
+    *, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]
+) -> CounselingSession:
+    session = CounselingSession(case=case, counselor=counselor, **data)
+    session.full_clean()
+    session.save()
+    return session
+
+
+def propose_referral(
+    *,
+    case: Case,
+    counselor: AbstractBaseUser,
+    partner: Partner,
+    reason: str,
+    services_requested: list[str],
+) -> Referral:
+    if not partner.active:
+        raise ValidationError(_("Mitra ini tidak aktif lagi dan tidak dapat menerima rujukan."))
+    return Referral.objects.create(
+        case=case,
+        partner=partner,
+        proposed_by=counselor,
+        reason=reason,
+        services_requested=services_requested,
+    )
+
+
+def review_referral(
+    *, case: Case, reviewer: AbstractBaseUser, approved: bool, comment: str = ""
+) -> Referral:
+    referral = case.referrals.filter(status=ReferralStatus.PROPOSED).order_by("-id").first()
+    if referral is None:
+        raise ValidationError(_("Tidak ada usulan yang menunggu keputusan."))
+    _require_return_reason(approved, comment)
+    referral.status = ReferralStatus.SENT if approved else ReferralStatus.RETURNED
+    referral.review_comment = comment
+    referral.reviewed_by = reviewer
+    if approved:
+        referral.sent_at = timezone.now()
+    referral.save()
+    return referral
+
+
+def record_partner_response(
+    *, case: Case, counselor: AbstractBaseUser, response: str, feedback: str
+) -> Referral:
+    if response not in PartnerResponse.values:
+        raise ValidationError(_("Tanggapan mitra tidak dikenal."))
+    referral = case.referrals.filter(status=ReferralStatus.SENT).order_by("-id").first()
+    if referral is None:
+        raise ValidationError(_("Tidak ada rujukan terkirim yang menunggu tanggapan mitra."))
+    referral.status = response
+    referral.partner_response = feedback
+    referral.responded_at = timezone.now()
+    referral.save()
+    return referral
+
+
+def propose_closure(*, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]) -> Closure:
+    closure = Closure(case=case, proposed_by=counselor, **data)
+    closure.full_clean()
+    closure.save()
+    return closure
+
+
+def review_closure(
+    *, case: Case, reviewer: AbstractBaseUser, approved: bool, comment: str = ""
+) -> Closure:
+    closure = _pending(case.closures, "review")
+    _review(closure, reviewer=reviewer, approved=approved, comment=comment)
+    return closure
+
+
+def close_case(case: Case) -> None:
+    case.status = CaseStatus.CLOSED
+    case.stage = Stage.CLOSED
+    case.save(update_fields=["status", "stage", "updated_at"])
+
+
+def mark_withdrawn(case: Case, reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError(_("Alasan penarikan kasus wajib diisi."))
+    case.status = CaseStatus.WITHDRAWN
+    case.stage = Stage.WITHDRAWN
+    case.withdrawal_reason = reason
+    case.save(update_fields=["status", "stage", "withdrawal_reason", "updated_at"])
+
+
+def reopening_of(case: Case, *, reason: str) -> Registration:
+    """A registration for a new case that continues a closed one for the same client."""
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError(_("Hanya kasus yang sudah selesai yang dapat dibuka kembali."))
+    if not reason.strip():
+        raise ValidationError(_("Alasan membuka kembali kasus wajib diisi."))
+    return Registration(
+        client_data={},
+        existing_client=case.client,
+        case_data={
+            "problem_categories": case.problem_categories,
+            "services": case.services,
+            "channel": case.channel,
+            "priority": case.priority,
+            "sensitive": case.sensitive,
+            "complaint": reason,
+            "consent_given": case.consent_given,
+            "consent_share_with_partners": case.consent_share_with_partners,
+            "reopened_from": case,
+        },
+    )

@@ -1,0 +1,68 @@
+"""The roles of an LK3 office and the model permissions each one holds: the single place to read them.
+
+A role is a Django group. Object-level rules (which cases a counselor may open) live in
+`permissions.selectors`; these are only the coarse capabilities.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+VIEW_PROCESS = "flows.view_caseprocess"
+REGISTER_CASE = "lk3_flow.register_case"
+MANAGE_CASE = "lk3_flow.manage_case"
+AUDIT_CASE = "lk3_flow.audit_case"
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    group_name: str
+    label: str
+    permissions: tuple[str, ...]
+
+
+INTAKE_OFFICER = Role(
+    code="intake_officer",
+    group_name="Petugas Registrasi",
+    label=_("Petugas Registrasi"),
+    permissions=(VIEW_PROCESS, REGISTER_CASE),
+)
+COUNSELOR = Role(
+    code="counselor",
+    group_name="Konselor",
+    label=_("Konselor"),
+    permissions=(VIEW_PROCESS,),
+)
+HEAD = Role(
+    code="head",
+    group_name="Pimpinan",
+    label=_("Pimpinan / Penanggung Jawab Operasional"),
+    permissions=(VIEW_PROCESS, MANAGE_CASE, REGISTER_CASE),
+)
+AUDITOR = Role(
+    code="auditor",
+    group_name="Auditor",
+    label=_("Auditor"),
+    permissions=(VIEW_PROCESS, AUDIT_CASE),
+)
+ADMINISTRATOR = Role(
+    code="administrator",
+    group_name="Pengelola",
+    label=_("Pengelola"),
+    permissions=(
+        "lk3_flow.view_partner",
+        "lk3_flow.add_partner",
+        "lk3_flow.change_partner",
+        "lk3_flow.view_staffprofile",
+        "lk3_flow.add_staffprofile",
+        "lk3_flow.change_staffprofile",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+    ),
+)
+
+ROLES: tuple[Role, ...] = (INTAKE_OFFICER, COUNSELOR, HEAD, AUDITOR, ADMINISTRATOR)
+ROLES_BY_CODE = {role.code: role for role in ROLES}

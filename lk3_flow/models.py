@@ -199,7 +199,7 @@ class Assessment(TimeStamped):
     )
     review_comment = models.TextField(_("catatan pimpinan"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
@@ -265,7 +265,7 @@ class Referral(TimeStamped):
     )
     review_comment = models.TextField(_("catatan pimpinan"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sent_at = models.DateTimeField(_("tanggal dikirim"), null=True, blank=True)
     partner_response = models.TextField(_("tanggapan mitra"), blank=True)
@@ -292,7 +292,7 @@ class Closure(TimeStamped):
     )
     review_comment = models.TextField(_("catatan pimpinan"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 

@@ -11,8 +11,16 @@ from lk3_flow.nik import check_nik_against_person
 from lk3_flow.selectors import active_partners
 from permissions.selectors import counselors
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# Day first, as Indonesians write dates; viewflow's date picker needs one of its mask formats.
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y")
+LOCAL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """Date and time typed day first with a colon in the time (the `id` locale expects a dot)."""
+
+    widget = forms.DateTimeInput(format=LOCAL_DATETIME_FORMAT)
+    input_formats = [LOCAL_DATETIME_FORMAT]
 
 
 def services_field(label: str, required: bool = True) -> forms.MultipleChoiceField:
@@ -83,14 +91,14 @@ class IntakeForm(forms.ModelForm):
         widgets = {"consent_date": DATE_INPUT, "complaint": forms.Textarea(attrs={"rows": 4})}
 
 
-HouseholdMemberFormSet = forms.inlineformset_factory(
-    Client,
-    HouseholdMember,
-    fields=["full_name", "relationship", "sex", "birth_date"],
-    widgets={"birth_date": DATE_INPUT},
-    extra=4,
-    can_delete=False,
-)
+class HouseholdMemberForm(forms.ModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = ["full_name", "relationship", "sex", "birth_date"]
+        widgets = {"birth_date": DATE_INPUT}
+
+
+HouseholdMemberFormSet = forms.formset_factory(HouseholdMemberForm, extra=4)
 
 
 class AssignCounselorForm(forms.Form):
@@ -167,9 +175,8 @@ class CounselingSessionForm(forms.ModelForm):
             "progress",
             "next_step",
         ]
+        field_classes = {"scheduled_at": LocalDateTimeField, "held_at": LocalDateTimeField}
         widgets = {
-            "scheduled_at": DATETIME_INPUT,
-            "held_at": DATETIME_INPUT,
             "notes": forms.Textarea(attrs={"rows": 4}),
             "progress": forms.Textarea(attrs={"rows": 3}),
             "next_step": forms.RadioSelect,

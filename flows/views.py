@@ -59,7 +59,7 @@ class CaseTaskView(
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self) -> str:
-        return reverse("case_detail", args=[self.case.pk])
+        return reverse("cases:detail", args=[self.case.pk])
 
 
 class IntakeView(generic.TemplateView):
@@ -112,7 +112,7 @@ class IntakeView(generic.TemplateView):
             case_form.add_error(None, error)
             return self.render_to_response(self.get_context_data(**context))
         messages.success(request, _("Kasus %(number)s telah didaftarkan.") % {"number": case.number})
-        return HttpResponseRedirect(reverse("case_detail", args=[case.pk]))
+        return HttpResponseRedirect(reverse("cases:detail", args=[case.pk]))
 
 
 class AssignCounselorView(CaseTaskView):

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -20,9 +21,7 @@ from .models import Case
 
 
 def case_url(case: Case) -> str:
-    from .urls import case_app
-
-    return case_app.reverse("detail", args=[case.pk])
+    return reverse("cases:detail", args=[case.pk])
 
 
 class CaseListView(generic.ListView):

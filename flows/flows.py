@@ -23,7 +23,9 @@ from .models import CaseProcess
 class CaseFlow(flow.Flow):
     process_class = CaseProcess
     process_title = _("Kasus")
-    process_description = _("Layanan konsultasi kesejahteraan keluarga, dari registrasi sampai terminasi.")
+    process_description = _(
+        "Layanan konsultasi kesejahteraan keluarga, dari registrasi sampai terminasi."
+    )
     lock_impl = lock.select_for_update_lock
 
     intake = (

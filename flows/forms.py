@@ -131,7 +131,14 @@ class AssessmentForm(forms.ModelForm):
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
-            for name in ["presenting_problem", "family_situation", "strengths", "risks", "needs", "goals"]
+            for name in [
+                "presenting_problem",
+                "family_situation",
+                "strengths",
+                "risks",
+                "needs",
+                "goals",
+            ]
         }
 
 
@@ -155,7 +162,9 @@ class ReviewForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("decision") == self.RETURN and not cleaned.get("comment", "").strip():
-            self.add_error("comment", _("Tuliskan alasan pengembalian agar konselor dapat memperbaikinya."))
+            self.add_error(
+                "comment", _("Tuliskan alasan pengembalian agar konselor dapat memperbaikinya.")
+            )
         return cleaned
 
     @property
@@ -216,7 +225,7 @@ class ProposeClosureForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
-    """A reason for a case-level action, with an explicit confirmation because it cannot be undone."""
+    """A reason for a case-level action, confirmed explicitly because it cannot be undone."""
 
     reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(

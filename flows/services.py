@@ -55,7 +55,7 @@ def start_case(*, actor: AbstractBaseUser, registration: services.Registration) 
 def complete_task(
     case: Case, *, actor: AbstractBaseUser, step: Callable[[Case], object], task_name: str
 ) -> None:
-    """Take the case's open `task_name` task (from the queue if need be), record `step`, finish it."""
+    """Take the case's open `task_name` task (from the queue if need be), record `step`, end it."""
     with CaseFlow.lock(case.process_id), transaction.atomic():
         task = (
             Task.objects.select_related("process")

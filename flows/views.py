@@ -89,7 +89,7 @@ class IntakeView(generic.TemplateView):
         if duplicates and not case_form.cleaned_data["confirm_new_client"]:
             case_form.add_error(
                 "confirm_new_client",
-                _("Ada klien terdaftar dengan NIK atau nama dan tanggal lahir serupa. Periksa dahulu."),
+                _("Ada klien terdaftar dengan NIK atau nama dan tanggal lahir serupa."),
             )
             return self.render_to_response(self.get_context_data(duplicates=duplicates, **context))
         case_data = dict(case_form.cleaned_data)
@@ -111,7 +111,9 @@ class IntakeView(generic.TemplateView):
         except ValidationError as error:
             case_form.add_error(None, error)
             return self.render_to_response(self.get_context_data(**context))
-        messages.success(request, _("Kasus %(number)s telah didaftarkan.") % {"number": case.number})
+        messages.success(
+            request, _("Kasus %(number)s telah didaftarkan.") % {"number": case.number}
+        )
         return HttpResponseRedirect(reverse("cases:detail", args=[case.pk]))
 
 
@@ -192,4 +194,6 @@ class ProposeClosureView(CaseTaskView):
     form_class = forms.ProposeClosureForm
 
     def record(self, form: forms.ProposeClosureForm) -> None:
-        services.propose_closure(case=self.case, counselor=self.request.user, data=form.cleaned_data)
+        services.propose_closure(
+            case=self.case, counselor=self.request.user, data=form.cleaned_data
+        )

@@ -22,7 +22,8 @@ from .choices import (
 from .nik import validate_nik
 
 phone_validator = RegexValidator(
-    r"^\+?[0-9 ()-]{6,20}$", _("Nomor telepon hanya boleh berisi angka, spasi, +, -, dan tanda kurung.")
+    r"^\+?[0-9 ()-]{6,20}$",
+    _("Nomor telepon hanya boleh berisi angka, spasi, +, -, dan tanda kurung."),
 )
 
 
@@ -208,6 +209,9 @@ class Assessment(TimeStamped):
         verbose_name_plural = _("asesmen")
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.case} · {self.created_at:%Y-%m-%d}"
+
 
 class CounselingSession(TimeStamped):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sessions")
@@ -226,6 +230,9 @@ class CounselingSession(TimeStamped):
         verbose_name = _("sesi konseling")
         verbose_name_plural = _("sesi konseling")
         ordering = ["scheduled_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.scheduled_at:%Y-%m-%d}"
 
 
 class Partner(TimeStamped):
@@ -276,6 +283,9 @@ class Referral(TimeStamped):
         verbose_name_plural = _("rujukan")
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.case} → {self.partner}"
+
 
 class Closure(TimeStamped):
     """A proposal to end the service; approved, it closes the case."""
@@ -300,3 +310,6 @@ class Closure(TimeStamped):
         verbose_name = _("terminasi")
         verbose_name_plural = _("terminasi")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_reason_display()}"

@@ -49,7 +49,7 @@ class NikFacts:
 
 
 def parse_nik(value: str) -> NikFacts:
-    """Check a NIK's structure and return what it encodes; raise ValidationError if it is not one."""
+    """Check a NIK's structure and return what it encodes; ValidationError if it is not one."""
     if not _SIXTEEN_DIGITS.fullmatch(value):
         raise ValidationError(_("NIK harus terdiri atas 16 angka."), code="nik_format")
     if value[0:2] not in PROVINCE_CODES:

@@ -1,39 +1,9 @@
-"""URLs of LK3 Flow; a host site includes this module as it is (see README.md)."""
+"""URLs of the LK3 Flow site: the administration pages and the application itself."""
 
 from django.contrib import admin
-from django.urls import path
-from django.utils.translation import gettext_lazy as _
-from viewflow.contrib.auth import AuthViewset
-from viewflow.urls import Application, Site
-from viewflow.workflow.flow import FlowAppViewset
-
-from flows.flows import CaseFlow
-
-from . import views
-
-
-class CaseApp(Application):
-    title = _("Berkas Kasus")
-    icon = "folder_shared"
-    app_name = "cases"
-
-    index_path = path("", views.CaseListView.as_view(), name="index")
-    detail_path = path("<int:pk>/", views.CaseDetailView.as_view(), name="detail")
-    withdraw_path = path("<int:pk>/tarik/", views.WithdrawCaseView.as_view(), name="withdraw")
-    reopen_path = path("<int:pk>/buka-kembali/", views.ReopenCaseView.as_view(), name="reopen")
-
-
-case_app = CaseApp()
-site = Site(
-    title=_("LK3 Flow"),
-    viewsets=[
-        FlowAppViewset(CaseFlow, icon="assignment", title=_("Layanan Kasus")),
-        case_app,
-    ],
-)
+from django.urls import include, path
 
 urlpatterns = [
-    path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("admin/", admin.site.urls),
-    path("", site.urls),
+    path("", include("lk3_flow.routes")),
 ]

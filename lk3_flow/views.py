@@ -57,9 +57,7 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
         user = self.request.user
         return super().get_context_data(
             case=case,
-            tasks=[
-                (task, _task_action(task, user)) for task in flow_services.open_tasks(case)
-            ],
+            tasks=[(task, _task_action(task, user)) for task in flow_services.open_tasks(case)],
             can_withdraw=case.status == CaseStatus.OPEN and user.has_perm(MANAGE_CASE),
             can_reopen=case.status == CaseStatus.CLOSED
             and (user.has_perm(REGISTER_CASE) or user.has_perm(MANAGE_CASE)),

@@ -1,4 +1,4 @@
-"""The roles of an LK3 office and the model permissions each one holds: the single place to read them.
+"""The roles of an LK3 office and the model permissions each holds, declared in one place.
 
 A role is a Django group. Object-level rules (which cases a counselor may open) live in
 `permissions.selectors`; these are only the coarse capabilities.

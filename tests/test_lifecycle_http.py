@@ -110,7 +110,9 @@ def test_full_journey_over_http(client, office):
     assert case.counselor == office.counselor
 
     case = execute(client, office.counselor, case, assessment_post())
-    case = execute(client, office.head, case, {"decision": "return", "comment": "Tambah data anak."})
+    case = execute(
+        client, office.head, case, {"decision": "return", "comment": "Tambah data anak."}
+    )
     assert case.stage == Stage.ASSESSMENT
     login(client, office.counselor)
     page = client.get(task_url(open_task(case))).content.decode()
@@ -169,7 +171,9 @@ def test_withdrawal_over_http_needs_confirmation(client, office):
     unconfirmed = client.post(url, {"reason": "Klien menolak layanan."})
     assert unconfirmed.status_code == 200
     assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN
-    assert client.post(url, {"reason": "Klien menolak layanan.", "confirm": "on"}).status_code == 302
+    assert (
+        client.post(url, {"reason": "Klien menolak layanan.", "confirm": "on"}).status_code == 302
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.WITHDRAWN
 

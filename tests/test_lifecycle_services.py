@@ -99,7 +99,9 @@ def test_referral_declined_then_second_referral(office):
 
 def test_referral_returned_goes_back_to_counseling_with_comment(office):
     case = office.session(office.to_counseling(office.register()), NextStep.PROPOSE_REFERRAL)
-    case = office.review_referral(office.propose_referral(case), approved=False, comment="Pilih mitra lain.")
+    case = office.review_referral(
+        office.propose_referral(case), approved=False, comment="Pilih mitra lain."
+    )
     task = flow_services.open_tasks(case).get()
     assert task.flow_task.name == "counseling"
     assert task.data["returned_comment"] == "Pilih mitra lain."
@@ -136,7 +138,9 @@ def test_return_without_comment_is_refused_and_changes_nothing(office):
 
 def test_closure_returned_then_approved(office):
     case = office.session(office.to_counseling(office.register()), NextStep.PROPOSE_CLOSURE)
-    case = office.review_closure(office.propose_closure(case), approved=False, comment="Belum tuntas.")
+    case = office.review_closure(
+        office.propose_closure(case), approved=False, comment="Belum tuntas."
+    )
     assert case.stage == Stage.COUNSELING
     assert case.status == CaseStatus.OPEN
     case = office.session(case, NextStep.PROPOSE_CLOSURE)
@@ -233,7 +237,9 @@ def test_wrong_role_cannot_act(office):
             case,
             "assign_counselor",
             office.counselor,
-            lambda c: services.assign_counselor(case=c, counselor=office.counselor, actor=office.counselor),
+            lambda c: services.assign_counselor(
+                case=c, counselor=office.counselor, actor=office.counselor
+            ),
         )
     case = office.assign(case)
     with pytest.raises(PermissionDenied):

@@ -1,0 +1,298 @@
+"""Demo office: staff, partners and cases driven through the real process.
+
+Every case is registered and moved by the same services the pages call, so the demo carries the
+tasks, returned comments and stages a real office would have. Seeding is idempotent: staff and
+partners are matched by username and name, cases by their client's name.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from flows import services as flow_services
+from permissions.roles import ADMINISTRATOR
+from permissions.services import grant_role
+
+from . import services
+from .choices import ClosureReason, NextStep, PartnerResponse, SessionType
+from .demo_data import CASES, PARTNERS, STAFF, DemoCase
+from .models import Case, Client, Partner, StaffProfile
+
+DEMO_PASSWORD = "lk3-lebak-demo"
+DECLINED_FEEDBACK = "Poli jiwa penuh sampai bulan depan; mitra menyarankan rujukan ke layanan lain."
+
+
+@dataclass
+class SeedReport:
+    staff_created: int = 0
+    partners_created: int = 0
+    cases_created: int = 0
+    cases_skipped: int = 0
+
+
+def _ensure_staff(report: SeedReport) -> dict:
+    users = {}
+    user_model = get_user_model()
+    for staff in STAFF:
+        user, created = user_model.objects.get_or_create(
+            username=staff.username,
+            defaults={
+                "first_name": staff.first_name,
+                "last_name": staff.last_name,
+                "is_staff": staff.role == ADMINISTRATOR.code,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            StaffProfile.objects.create(user=user, position=staff.position, nip=staff.nip)
+            grant_role(user, staff.role)
+            report.staff_created += 1
+        users[staff.username] = user
+    return users
+
+
+def _ensure_partners(report: SeedReport) -> dict[str, Partner]:
+    partners = {}
+    for demo in PARTNERS:
+        partner, created = Partner.objects.get_or_create(
+            name=demo.name,
+            defaults={
+                "category": demo.category,
+                "address": demo.address,
+                "contact_person": demo.contact_person,
+                "phone": demo.phone,
+            },
+        )
+        report.partners_created += created
+        partners[demo.name] = partner
+    return partners
+
+
+def _registration(demo: DemoCase) -> services.Registration:
+    return services.Registration(
+        client_data={
+            "kind": demo.client_kind,
+            "full_name": demo.client_name,
+            "nik": demo.nik,
+            "sex": demo.sex,
+            "birth_date": demo.birth_date,
+            "address": demo.address,
+            "kecamatan": demo.kecamatan,
+            "desa": demo.desa,
+            "phone": demo.phone,
+        },
+        case_data={
+            "problem_categories": list(demo.problem_categories),
+            "services": list(demo.services),
+            "channel": demo.channel,
+            "priority": demo.priority,
+            "sensitive": demo.sensitive,
+            "complaint": demo.complaint,
+            "consent_given": True,
+            "consent_share_with_partners": bool(demo.referral_partner),
+        },
+        members=[
+            {
+                "full_name": member.full_name,
+                "relationship": member.relationship,
+                "sex": member.sex,
+                "birth_date": member.birth_date,
+            }
+            for member in demo.members
+        ],
+    )
+
+
+class _CaseDriver:
+    """Moves one demo case through the process, step by step, as its people would."""
+
+    def __init__(self, demo: DemoCase, users: dict, partners: dict[str, Partner]) -> None:
+        self.demo = demo
+        self.intake = next(users[s.username] for s in STAFF if s.role == "intake_officer")
+        self.head = next(users[s.username] for s in STAFF if s.role == "head")
+        self.counselor = users[demo.counselor]
+        self.partner = partners.get(demo.referral_partner)
+        self.case: Case | None = None
+        self.sessions_held = 0
+
+    def _do(self, task_name: str, actor, step: Callable[[Case], object]) -> None:
+        flow_services.complete_task(self.case, actor=actor, task_name=task_name, step=step)
+
+    def register(self) -> None:
+        self.case = flow_services.start_case(
+            actor=self.intake, registration=_registration(self.demo)
+        )
+
+    def assign(self) -> None:
+        self._do(
+            "assign_counselor",
+            self.head,
+            lambda case: services.assign_counselor(
+                case=case, counselor=self.counselor, actor=self.head
+            ),
+        )
+
+    def assess(self) -> None:
+        demo = self.demo
+        data = {
+            "presenting_problem": demo.presenting_problem,
+            "family_situation": demo.family_situation,
+            "strengths": demo.strengths,
+            "risks": demo.risks,
+            "needs": demo.needs,
+            "goals": demo.goals,
+            "planned_services": list(demo.services),
+        }
+        self._do(
+            "assessment",
+            self.counselor,
+            lambda case: services.record_assessment(case=case, author=self.counselor, data=data),
+        )
+
+    def review(self, task_name: str, review, approved: bool = True, comment: str = "") -> None:
+        self._do(
+            task_name,
+            self.head,
+            lambda case: review(case=case, reviewer=self.head, approved=approved, comment=comment),
+        )
+
+    def session(self, next_step: str) -> None:
+        notes = self.demo.session_notes
+        note = notes[min(self.sessions_held, len(notes) - 1)]
+        when = timezone.now() - datetime.timedelta(days=7 * (len(notes) - self.sessions_held))
+        data = {
+            "scheduled_at": when,
+            "held_at": when,
+            "session_type": SessionType.FAMILY
+            if self.demo.client_kind == "family"
+            else SessionType.INDIVIDUAL,
+            "duration_minutes": 60,
+            "notes": note,
+            "next_step": next_step,
+        }
+        self.sessions_held += 1
+        self._do(
+            "counseling",
+            self.counselor,
+            lambda case: services.record_session(case=case, counselor=self.counselor, data=data),
+        )
+
+    def sessions_then(self, next_step: str) -> None:
+        for _earlier in self.demo.session_notes[:-1]:
+            self.session(NextStep.ANOTHER_SESSION)
+        self.session(next_step)
+
+    def propose_referral(self) -> None:
+        self._do(
+            "propose_referral",
+            self.counselor,
+            lambda case: services.propose_referral(
+                case=case,
+                counselor=self.counselor,
+                partner=self.partner,
+                reason=self.demo.referral_reason,
+                services_requested=["accompaniment"],
+            ),
+        )
+
+    def partner_responds(self, response: str, feedback: str) -> None:
+        self._do(
+            "partner_response",
+            self.counselor,
+            lambda case: services.record_partner_response(
+                case=case, counselor=self.counselor, response=response, feedback=feedback
+            ),
+        )
+
+    def propose_closure(self) -> None:
+        data = {
+            "reason": ClosureReason.REFERRED_OUT if self.partner else ClosureReason.GOALS_ACHIEVED,
+            "summary": self.demo.closure_summary,
+            "follow_up_plan": "Kunjungan rumah satu bulan setelah terminasi.",
+        }
+        self._do(
+            "propose_closure",
+            self.counselor,
+            lambda case: services.propose_closure(case=case, counselor=self.counselor, data=data),
+        )
+
+    def close(self) -> None:
+        if self.partner:
+            self.sessions_then(NextStep.PROPOSE_REFERRAL)
+            self.propose_referral()
+            self.review("approve_referral", services.review_referral)
+            self.partner_responds(PartnerResponse.COMPLETED, "Layanan dari mitra telah tuntas.")
+            self.session(NextStep.PROPOSE_CLOSURE)
+        else:
+            self.sessions_then(NextStep.PROPOSE_CLOSURE)
+        self.propose_closure()
+        self.review("approve_closure", services.review_closure)
+
+    def drive(self) -> None:
+        """Register the case and stop it at the stage the demo data names."""
+        stage = self.demo.stage
+        self.register()
+        if stage == "assign_counselor":
+            return
+        self.assign()
+        if stage == "withdrawn":
+            flow_services.withdraw_case(
+                self.case,
+                actor=self.head,
+                reason="Klien menyatakan tidak bersedia melanjutkan layanan.",
+            )
+            return
+        if stage == "assessment":
+            return
+        self.assess()
+        if stage == "approve_assessment":
+            return
+        if stage == "assessment_returned":
+            self.review(
+                "approve_assessment",
+                services.review_assessment,
+                approved=False,
+                comment="Mohon lengkapi penilaian risiko terhadap anak dan dukungan keluarga.",
+            )
+            return
+        self.review("approve_assessment", services.review_assessment)
+        if stage == "counseling":
+            self.sessions_then(NextStep.ANOTHER_SESSION)
+        elif stage in ("approve_referral", "partner_response", "referral_declined"):
+            self.sessions_then(NextStep.PROPOSE_REFERRAL)
+            self.propose_referral()
+            if stage != "approve_referral":
+                self.review("approve_referral", services.review_referral)
+            if stage == "referral_declined":
+                self.partner_responds(PartnerResponse.DECLINED, DECLINED_FEEDBACK)
+        elif stage == "approve_closure":
+            self.sessions_then(NextStep.PROPOSE_CLOSURE)
+            self.propose_closure()
+        elif stage in ("closed", "reopened"):
+            self.close()
+            if stage == "reopened":
+                flow_services.reopen_case(
+                    Case.objects.get(pk=self.case.pk),
+                    actor=self.intake,
+                    reason="Klien kembali karena masalah yang sama muncul lagi.",
+                )
+
+
+def seed_demo() -> SeedReport:
+    report = SeedReport()
+    with transaction.atomic():
+        users = _ensure_staff(report)
+        partners = _ensure_partners(report)
+    for demo in CASES:
+        if Client.objects.filter(full_name=demo.client_name).exists():
+            report.cases_skipped += 1
+            continue
+        with transaction.atomic():
+            _CaseDriver(demo, users, partners).drive()
+        report.cases_created += 1
+    return report

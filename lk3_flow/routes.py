@@ -1,0 +1,37 @@
+"""The pages of LK3 Flow; a host site includes this module as it is (see README.md)."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from viewflow.contrib.auth import AuthViewset
+from viewflow.urls import Application, Site
+from viewflow.workflow.flow import FlowAppViewset
+
+from flows.flows import CaseFlow
+
+from . import views
+
+
+class CaseApp(Application):
+    title = _("Berkas Kasus")
+    icon = "folder_shared"
+    app_name = "cases"
+
+    index_path = path("", views.CaseListView.as_view(), name="index")
+    detail_path = path("<int:pk>/", views.CaseDetailView.as_view(), name="detail")
+    withdraw_path = path("<int:pk>/tarik/", views.WithdrawCaseView.as_view(), name="withdraw")
+    reopen_path = path("<int:pk>/buka-kembali/", views.ReopenCaseView.as_view(), name="reopen")
+
+
+case_app = CaseApp()
+site = Site(
+    title=_("LK3 Flow"),
+    viewsets=[
+        FlowAppViewset(CaseFlow, icon="assignment", title=_("Layanan Kasus")),
+        case_app,
+    ],
+)
+
+urlpatterns = [
+    path("accounts/", AuthViewset(with_profile_view=False).urls),
+    path("", site.urls),
+]

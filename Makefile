@@ -1,0 +1,34 @@
+# Two commands do everything: `make run` (the app with demo data) and `make test` (the suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE ?= lk3_flow.settings
+
+.PHONY: run test install lint migrate-check
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml requirements/constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[test,server]"
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	mkdir -p var
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrate-check: install
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= lk3_flow.settings
 
-.PHONY: run test install lint migrate-check
+.PHONY: run test install lint migrate-check messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,10 @@ lint: install
 
 migrate-check: install
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Refresh the Indonesian catalog from the sources. viewflow's own strings are translated in
+# lk3_flow/locale/id/viewflow.po (its sources are not in this repository), merged in here.
+messages: install
+	cd . && DEBUG=true $(BIN)/python manage.py makemessages -l id --no-obsolete -i ".venv/*" -i "tests/*" -i "var/*" -i "build/*"
+	msgcat --use-first lk3_flow/locale/id/LC_MESSAGES/django.po lk3_flow/locale/id/viewflow.po -o lk3_flow/locale/id/LC_MESSAGES/django.po
+	msgfmt --check -o lk3_flow/locale/id/LC_MESSAGES/django.mo lk3_flow/locale/id/LC_MESSAGES/django.po

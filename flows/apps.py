@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class FlowsConfig(AppConfig):
     name = "flows"
-    verbose_name = _("Alur layanan kasus")
+    verbose_name = _("Case service flow")
 
     def ready(self) -> None:
         # The flow registers its task permissions on import; it must be loaded before migrate runs.

@@ -22,27 +22,25 @@ from .models import CaseProcess
 
 class CaseFlow(flow.Flow):
     process_class = CaseProcess
-    process_title = _("Kasus")
-    process_description = _(
-        "Layanan konsultasi kesejahteraan keluarga, dari registrasi sampai terminasi."
-    )
+    process_title = _("Case")
+    process_description = _("Family welfare consultation services, from registration to closure.")
     lock_impl = lock.select_for_update_lock
 
     intake = (
         flow.Start(views.IntakeView.as_view())
-        .Annotation(title=_("Registrasi klien dan kasus"))
+        .Annotation(title=_("Client and case registration"))
         .Permission(REGISTER_CASE)
         .Next(this.assign_counselor)
     )
     reopen = (
         flow.StartHandle(this.attach_reopened_case)
-        .Annotation(title=_("Pembukaan kembali kasus selesai"))
+        .Annotation(title=_("Reopening of a closed case"))
         .Next(this.assign_counselor)
     )
 
     assign_counselor = (
         flow.View(views.AssignCounselorView.as_view())
-        .Annotation(title=_("Penunjukan konselor"))
+        .Annotation(title=_("Counselor assignment"))
         .Permission(MANAGE_CASE)
         .onCreate(this.enter_stage)
         .Next(this.assessment)
@@ -50,35 +48,35 @@ class CaseFlow(flow.Flow):
 
     assessment = (
         flow.View(views.AssessmentView.as_view())
-        .Annotation(title=_("Asesmen dan rencana intervensi"))
+        .Annotation(title=_("Assessment and intervention plan"))
         .Assign(this.case_counselor)
         .onCreate(this.enter_stage)
         .Next(this.approve_assessment)
     )
     approve_assessment = (
         flow.View(views.ReviewAssessmentView.as_view())
-        .Annotation(title=_("Persetujuan asesmen"))
+        .Annotation(title=_("Assessment approval"))
         .Permission(MANAGE_CASE)
         .onCreate(this.enter_stage)
         .Next(this.check_assessment)
     )
     check_assessment = (
         flow.If(this.is_assessment_approved)
-        .Annotation(title=_("Asesmen disetujui?"))
+        .Annotation(title=_("Assessment approved?"))
         .Then(this.counseling)
         .Else(this.assessment, task_data=this.assessment_return_note)
     )
 
     counseling = (
         flow.View(views.CounselingSessionView.as_view())
-        .Annotation(title=_("Sesi konseling"))
+        .Annotation(title=_("Counseling session"))
         .Assign(this.case_counselor)
         .onCreate(this.enter_stage)
         .Next(this.choose_next_step)
     )
     choose_next_step = (
         flow.Switch()
-        .Annotation(title=_("Langkah setelah sesi"))
+        .Annotation(title=_("Step after the session"))
         .Case(this.propose_referral, this.wants_referral)
         .Case(this.propose_closure, this.wants_closure)
         .Default(this.counseling)
@@ -86,27 +84,27 @@ class CaseFlow(flow.Flow):
 
     propose_referral = (
         flow.View(views.ProposeReferralView.as_view())
-        .Annotation(title=_("Usulan rujukan"))
+        .Annotation(title=_("Referral proposal"))
         .Assign(this.case_counselor)
         .onCreate(this.enter_stage)
         .Next(this.approve_referral)
     )
     approve_referral = (
         flow.View(views.ReviewReferralView.as_view())
-        .Annotation(title=_("Persetujuan rujukan"))
+        .Annotation(title=_("Referral approval"))
         .Permission(MANAGE_CASE)
         .onCreate(this.enter_stage)
         .Next(this.check_referral)
     )
     check_referral = (
         flow.If(this.is_referral_approved)
-        .Annotation(title=_("Rujukan disetujui?"))
+        .Annotation(title=_("Referral approved?"))
         .Then(this.partner_response)
         .Else(this.counseling, task_data=this.referral_return_note)
     )
     partner_response = (
         flow.View(views.PartnerResponseView.as_view())
-        .Annotation(title=_("Tanggapan mitra rujukan"))
+        .Annotation(title=_("Referral partner's response"))
         .Assign(this.case_counselor)
         .onCreate(this.enter_stage)
         .Next(this.counseling)
@@ -114,26 +112,26 @@ class CaseFlow(flow.Flow):
 
     propose_closure = (
         flow.View(views.ProposeClosureView.as_view())
-        .Annotation(title=_("Usulan terminasi"))
+        .Annotation(title=_("Closure proposal"))
         .Assign(this.case_counselor)
         .onCreate(this.enter_stage)
         .Next(this.approve_closure)
     )
     approve_closure = (
         flow.View(views.ReviewClosureView.as_view())
-        .Annotation(title=_("Persetujuan terminasi"))
+        .Annotation(title=_("Closure approval"))
         .Permission(MANAGE_CASE)
         .onCreate(this.enter_stage)
         .Next(this.check_closure)
     )
     check_closure = (
         flow.If(this.is_closure_approved)
-        .Annotation(title=_("Terminasi disetujui?"))
+        .Annotation(title=_("Closure approved?"))
         .Then(this.close)
         .Else(this.counseling, task_data=this.closure_return_note)
     )
-    close = flow.Function(this.close_case).Annotation(title=_("Penutupan kasus")).Next(this.end)
-    end = flow.End().Annotation(title=_("Selesai"))
+    close = flow.Function(this.close_case).Annotation(title=_("Closing the case")).Next(this.end)
+    end = flow.End().Annotation(title=_("Done"))
 
     def attach_reopened_case(self, activation: Any, case: Any) -> Any:
         activation.process.save()

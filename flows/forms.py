@@ -47,7 +47,7 @@ class ClientForm(forms.ModelForm):
             "phone",
         ]
         widgets = {"birth_date": DATE_INPUT}
-        help_texts = {"nik": _("Kosongkan bila klien belum memiliki atau belum membawa NIK.")}
+        help_texts = {"nik": _("Leave empty if the client has no NIK or has not brought it.")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -62,17 +62,17 @@ class ClientForm(forms.ModelForm):
 
 class IntakeForm(forms.ModelForm):
     problem_categories = forms.MultipleChoiceField(
-        label=_("Kategori masalah"),
+        label=_("Problem categories"),
         choices=ProblemCategory.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    services = services_field(_("Layanan yang dibutuhkan"))
+    services = services_field(_("Services needed"))
     consent_given = forms.BooleanField(
-        label=_("Klien telah menandatangani Surat Pernyataan Persetujuan Layanan"),
-        error_messages={"required": _("Layanan hanya dapat diberikan dengan persetujuan klien.")},
+        label=_("The client has signed the Service Consent Statement"),
+        error_messages={"required": _("Services can only be given with the client's consent.")},
     )
     confirm_new_client = forms.BooleanField(
-        label=_("Saya sudah memeriksa data serupa; ini klien baru"), required=False
+        label=_("I have checked the similar records; this is a new client"), required=False
     )
 
     class Meta:
@@ -102,7 +102,7 @@ HouseholdMemberFormSet = forms.formset_factory(HouseholdMemberForm, extra=4)
 
 
 class AssignCounselorForm(forms.Form):
-    counselor = forms.ModelChoiceField(label=_("Konselor"), queryset=counselors())
+    counselor = forms.ModelChoiceField(label=_("Counselor"), queryset=counselors())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +116,7 @@ def _counselor_label(user: Any) -> str:
 
 
 class AssessmentForm(forms.ModelForm):
-    planned_services = services_field(_("Layanan yang direncanakan"))
+    planned_services = services_field(_("Planned services"))
 
     class Meta:
         model = Assessment
@@ -148,22 +148,23 @@ class ReviewForm(forms.Form):
     APPROVE, RETURN = "approve", "return"
 
     decision = forms.ChoiceField(
-        label=_("Keputusan"),
-        choices=[(APPROVE, _("Setujui")), (RETURN, _("Kembalikan kepada konselor"))],
+        label=_("Decision"),
+        choices=[(APPROVE, _("Approve")), (RETURN, _("Return to the counselor"))],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Catatan"),
+        label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Wajib diisi bila dikembalikan: apa yang harus diperbaiki."),
+        help_text=_("Required when returning: what must be corrected."),
     )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("decision") == self.RETURN and not cleaned.get("comment", "").strip():
             self.add_error(
-                "comment", _("Tuliskan alasan pengembalian agar konselor dapat memperbaikinya.")
+                "comment",
+                _("Write the reason for returning it so that the counselor can correct it."),
             )
         return cleaned
 
@@ -195,22 +196,24 @@ class CounselingSessionForm(forms.ModelForm):
         cleaned = super().clean()
         scheduled, held = cleaned.get("scheduled_at"), cleaned.get("held_at")
         if scheduled and held and held < scheduled:
-            self.add_error("held_at", _("Waktu pelaksanaan tidak boleh sebelum jadwal sesi."))
+            self.add_error("held_at", _("The time held cannot be before the scheduled time."))
         return cleaned
 
 
 class ProposeReferralForm(forms.Form):
-    partner = forms.ModelChoiceField(label=_("Mitra rujukan"), queryset=active_partners())
-    reason = forms.CharField(label=_("Alasan rujukan"), widget=forms.Textarea(attrs={"rows": 4}))
-    services_requested = services_field(_("Layanan yang diminta dari mitra"))
+    partner = forms.ModelChoiceField(label=_("Referral partner"), queryset=active_partners())
+    reason = forms.CharField(
+        label=_("Reason for referral"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    services_requested = services_field(_("Services requested from the partner"))
 
 
 class PartnerResponseForm(forms.Form):
     response = forms.ChoiceField(
-        label=_("Tanggapan mitra"), choices=PartnerResponse.choices, widget=forms.RadioSelect
+        label=_("Partner's response"), choices=PartnerResponse.choices, widget=forms.RadioSelect
     )
     feedback = forms.CharField(
-        label=_("Umpan balik dari mitra"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Feedback from the partner"), widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
@@ -227,8 +230,8 @@ class ProposeClosureForm(forms.ModelForm):
 class ReasonForm(forms.Form):
     """A reason for a case-level action, confirmed explicitly because it cannot be undone."""
 
-    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(
-        label=_("Saya yakin dan memahami bahwa tindakan ini tidak dapat dibatalkan"),
-        error_messages={"required": _("Centang konfirmasi untuk melanjutkan.")},
+        label=_("I am sure and understand that this action cannot be undone"),
+        error_messages={"required": _("Tick the confirmation to continue.")},
     )

@@ -7,5 +7,5 @@ from viewflow.workflow.models import Process
 class CaseProcess(Process):
     class Meta:
         proxy = True
-        verbose_name = _("proses kasus")
-        verbose_name_plural = _("proses kasus")
+        verbose_name = _("case process")
+        verbose_name_plural = _("case process")

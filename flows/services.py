@@ -19,7 +19,7 @@ from viewflow.workflow.status import STATUS
 from lk3_flow import services
 from lk3_flow.choices import CaseStatus
 from lk3_flow.models import Case
-from permissions.roles import MANAGE_CASE, REGISTER_CASE
+from permissions.selectors import may_reopen_cases, may_withdraw_cases
 
 from .flows import CaseFlow
 from .steps import register_in_activation
@@ -75,10 +75,10 @@ def complete_task(
 
 def withdraw_case(case: Case, *, actor: AbstractBaseUser, reason: str) -> None:
     """End a case's process at whatever stage it is, keeping the head's reason."""
-    if not actor.has_perm(MANAGE_CASE):
+    if not may_withdraw_cases(actor):
         raise PermissionDenied
     if case.status != CaseStatus.OPEN:
-        raise ValidationError(_("Hanya kasus yang masih berjalan yang dapat ditarik."))
+        raise ValidationError(_("Only an open case can be withdrawn."))
     with transaction.atomic():
         services.mark_withdrawn(case, reason)
         CaseFlow.instance.cancel(case.process)
@@ -86,7 +86,7 @@ def withdraw_case(case: Case, *, actor: AbstractBaseUser, reason: str) -> None:
 
 def reopen_case(case: Case, *, actor: AbstractBaseUser, reason: str) -> Case:
     """Open a new case for the client of a closed one; it goes straight to counselor assignment."""
-    if not (actor.has_perm(REGISTER_CASE) or actor.has_perm(MANAGE_CASE)):
+    if not may_reopen_cases(actor):
         raise PermissionDenied
     with transaction.atomic():
         new_case = services.register_case(

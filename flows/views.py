@@ -31,7 +31,7 @@ class CaseTaskView(
     """A task on one case: shows the case beside the form, records the step, completes the task."""
 
     template_filename = "task.html"
-    success_message = gettext_lazy("Tugas telah diselesaikan.")
+    success_message = gettext_lazy("The task has been completed.")
 
     @property
     def case(self) -> Case:
@@ -89,7 +89,7 @@ class IntakeView(generic.TemplateView):
         if duplicates and not case_form.cleaned_data["confirm_new_client"]:
             case_form.add_error(
                 "confirm_new_client",
-                _("Ada klien terdaftar dengan NIK atau nama dan tanggal lahir serupa."),
+                _("A registered client has a similar NIK, or a similar name and date of birth."),
             )
             return self.render_to_response(self.get_context_data(duplicates=duplicates, **context))
         case_data = dict(case_form.cleaned_data)
@@ -112,7 +112,7 @@ class IntakeView(generic.TemplateView):
             case_form.add_error(None, error)
             return self.render_to_response(self.get_context_data(**context))
         messages.success(
-            request, _("Kasus %(number)s telah didaftarkan.") % {"number": case.number}
+            request, _("Case %(number)s has been registered.") % {"number": case.number}
         )
         return HttpResponseRedirect(reverse("cases:detail", args=[case.pk]))
 

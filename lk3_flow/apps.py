@@ -4,5 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class LK3FlowConfig(AppConfig):
     name = "lk3_flow"
-    verbose_name = _("Kasus LK3")
+    verbose_name = _("LK3 cases")
     default_auto_field = "django.db.models.BigAutoField"

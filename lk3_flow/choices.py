@@ -2,125 +2,126 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ClientKind(models.TextChoices):
-    INDIVIDUAL = "individual", _("Perorangan")
-    FAMILY = "family", _("Keluarga")
-    GROUP = "group", _("Kelompok")
-    INSTITUTION = "institution", _("Lembaga")
+    INDIVIDUAL = "individual", _("Individual")
+    FAMILY = "family", _("Family")
+    GROUP = "group", _("Group")
+    INSTITUTION = "institution", _("Institution")
 
 
 class Sex(models.TextChoices):
-    MALE = "male", _("Laki-laki")
-    FEMALE = "female", _("Perempuan")
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
 
 
 class ProblemCategory(models.TextChoices):
-    MARITAL_CONFLICT = "marital_conflict", _("Konflik suami-istri")
-    DOMESTIC_VIOLENCE = "domestic_violence", _("Kekerasan dalam rumah tangga")
-    PARENTING = "parenting", _("Pengasuhan anak")
-    JUVENILE_DELINQUENCY = "juvenile_delinquency", _("Kenakalan remaja")
-    ECONOMIC = "economic", _("Masalah ekonomi")
-    DIVORCE = "divorce", _("Perceraian")
-    DISABILITY = "disability", _("Disabilitas")
-    ELDERLY = "elderly", _("Lanjut usia")
-    OTHER = "other", _("Lainnya")
+    MARITAL_CONFLICT = "marital_conflict", _("Marital conflict")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence")
+    PARENTING = "parenting", _("Parenting")
+    JUVENILE_DELINQUENCY = "juvenile_delinquency", _("Juvenile delinquency")
+    ECONOMIC = "economic", _("Economic problems")
+    DIVORCE = "divorce", _("Divorce")
+    DISABILITY = "disability", _("Disability")
+    ELDERLY = "elderly", _("Elderly")
+    OTHER = "other", _("Other")
 
 
 class Service(models.TextChoices):
     """The seven services an LK3 gives families (Permensos 25/2017)."""
 
-    COUNSELING = "counseling", _("Konseling")
-    CONSULTATION = "consultation", _("Konsultasi")
-    INFORMATION = "information", _("Pemberian informasi")
-    OUTREACH = "outreach", _("Penjangkauan")
-    PROTECTION = "protection", _("Perlindungan")
-    ACCOMPANIMENT = "accompaniment", _("Pendampingan")
-    REFERRAL = "referral", _("Rujukan")
+    COUNSELING = "counseling", _("Counseling")
+    CONSULTATION = "consultation", _("Consultation")
+    INFORMATION = "information", _("Information")
+    OUTREACH = "outreach", _("Outreach")
+    PROTECTION = "protection", _("Protection")
+    ACCOMPANIMENT = "accompaniment", _("Accompaniment")
+    REFERRAL = "referral", _("Referral")
 
 
 class IntakeChannel(models.TextChoices):
-    WALK_IN = "walk_in", _("Datang langsung")
-    OUTREACH = "outreach", _("Penjangkauan")
-    INCOMING_REFERRAL = "incoming_referral", _("Rujukan dari lembaga lain")
-    PHONE_ONLINE = "phone_online", _("Telepon/daring")
+    WALK_IN = "walk_in", _("Walk-in")
+    OUTREACH = "outreach", _("Outreach")
+    INCOMING_REFERRAL = "incoming_referral", _("Referral from another institution")
+    PHONE_ONLINE = "phone_online", _("Phone/online")
 
 
 class Priority(models.TextChoices):
-    LOW = "low", _("Rendah")
-    NORMAL = "normal", _("Biasa")
-    HIGH = "high", _("Tinggi")
-    URGENT = "urgent", _("Darurat")
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Berjalan")
-    CLOSED = "closed", _("Selesai")
-    WITHDRAWN = "withdrawn", _("Ditarik")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Stage(models.TextChoices):
     """Where a case stands; open stages carry the name of the flow task that waits."""
 
-    INTAKE = "intake", _("Registrasi")
-    ASSIGN_COUNSELOR = "assign_counselor", _("Penunjukan konselor")
-    ASSESSMENT = "assessment", _("Asesmen dan rencana intervensi")
-    APPROVE_ASSESSMENT = "approve_assessment", _("Persetujuan asesmen")
-    COUNSELING = "counseling", _("Sesi konseling")
-    PROPOSE_REFERRAL = "propose_referral", _("Usulan rujukan")
-    APPROVE_REFERRAL = "approve_referral", _("Persetujuan rujukan")
-    PARTNER_RESPONSE = "partner_response", _("Tanggapan mitra rujukan")
-    PROPOSE_CLOSURE = "propose_closure", _("Usulan terminasi")
-    APPROVE_CLOSURE = "approve_closure", _("Persetujuan terminasi")
-    CLOSED = "closed", _("Selesai")
-    WITHDRAWN = "withdrawn", _("Ditarik")
+    INTAKE = "intake", _("Registration")
+    ASSIGN_COUNSELOR = "assign_counselor", _("Counselor assignment")
+    ASSESSMENT = "assessment", _("Assessment and intervention plan")
+    APPROVE_ASSESSMENT = "approve_assessment", _("Assessment approval")
+    COUNSELING = "counseling", _("Counseling session")
+    PROPOSE_REFERRAL = "propose_referral", _("Referral proposal")
+    APPROVE_REFERRAL = "approve_referral", _("Referral approval")
+    PARTNER_RESPONSE = "partner_response", _("Referral partner's response")
+    PROPOSE_CLOSURE = "propose_closure", _("Closure proposal")
+    APPROVE_CLOSURE = "approve_closure", _("Closure approval")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Review(models.TextChoices):
     """A head's decision on something a counselor proposed."""
 
-    PENDING = "pending", _("Menunggu persetujuan")
-    APPROVED = "approved", _("Disetujui")
-    RETURNED = "returned", _("Dikembalikan")
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
 
 
 class SessionType(models.TextChoices):
-    INDIVIDUAL = "individual", _("Individu")
-    COUPLE = "couple", _("Pasangan")
-    FAMILY = "family", _("Keluarga")
-    GROUP = "group", _("Kelompok")
+    INDIVIDUAL = "individual", pgettext_lazy("session type", "Individual")
+    COUPLE = "couple", _("Couple")
+    FAMILY = "family", _("Family")
+    GROUP = "group", _("Group")
 
 
 class NextStep(models.TextChoices):
     """What the counselor wants after recording a session."""
 
-    ANOTHER_SESSION = "another_session", _("Sesi konseling berikutnya")
-    PROPOSE_REFERRAL = "propose_referral", _("Usulkan rujukan")
-    PROPOSE_CLOSURE = "propose_closure", _("Usulkan terminasi")
+    ANOTHER_SESSION = "another_session", _("Another counseling session")
+    PROPOSE_REFERRAL = "propose_referral", _("Propose a referral")
+    PROPOSE_CLOSURE = "propose_closure", _("Propose closure")
 
 
 class PartnerCategory(models.TextChoices):
     """The institution's own list of its network (jaringan kerja)."""
 
-    CUSTOMARY = "customary", _("Lembaga Adat/Kekerabatan")
-    LEGAL_AID = "legal_aid", _("Lembaga Bantuan Hukum")
-    SOCIAL_WELFARE = "social_welfare", _("Lembaga Pelayanan Kesejahteraan Sosial")
-    HEALTH = "health", _("Lembaga Pelayanan Kesehatan")
-    NGO = "ngo", _("Orsos/LSM (nasional/internasional)")
-    BUSINESS = "business", _("Dunia Usaha")
-    EDUCATION = "education", _("Lembaga Pendidikan")
-    MEDIA = "media", _("Media Massa")
-    OTHER = "other", _("Lembaga terkait lainnya")
+    CUSTOMARY = "customary", _("Customary/Kinship Institution")
+    LEGAL_AID = "legal_aid", _("Legal Aid Institution")
+    SOCIAL_WELFARE = "social_welfare", _("Social Welfare Service Institution")
+    HEALTH = "health", _("Health Service Institution")
+    NGO = "ngo", _("Social Organization/NGO (national/international)")
+    BUSINESS = "business", _("Business")
+    EDUCATION = "education", _("Educational Institution")
+    MEDIA = "media", _("Mass Media")
+    OTHER = "other", _("Other related institution")
 
 
 class ReferralStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Diusulkan")
-    RETURNED = "returned", _("Dikembalikan")
-    SENT = "sent", _("Dikirim")
-    ACCEPTED = "accepted", _("Diterima mitra")
-    DECLINED = "declined", _("Ditolak mitra")
-    COMPLETED = "completed", _("Selesai ditangani mitra")
+    PROPOSED = "proposed", _("Proposed")
+    RETURNED = "returned", _("Returned")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted by the partner")
+    DECLINED = "declined", _("Declined by the partner")
+    COMPLETED = "completed", _("Completed by the partner")
 
 
 class PartnerResponse(models.TextChoices):
@@ -132,9 +133,9 @@ class PartnerResponse(models.TextChoices):
 
 
 class ClosureReason(models.TextChoices):
-    GOALS_ACHIEVED = "goals_achieved", _("Tujuan intervensi tercapai")
-    REFERRED_OUT = "referred_out", _("Dirujuk ke lembaga lain")
-    CLIENT_WITHDREW = "client_withdrew", _("Klien mengundurkan diri")
-    UNREACHABLE = "unreachable", _("Klien tidak dapat dihubungi")
-    MOVED_AWAY = "moved_away", _("Klien pindah domisili")
-    OTHER = "other", _("Lainnya")
+    GOALS_ACHIEVED = "goals_achieved", _("Intervention goals achieved")
+    REFERRED_OUT = "referred_out", _("Referred to another institution")
+    CLIENT_WITHDREW = "client_withdrew", _("Client withdrew")
+    UNREACHABLE = "unreachable", _("Client cannot be reached")
+    MOVED_AWAY = "moved_away", _("Client moved away")
+    OTHER = "other", _("Other")

@@ -7,9 +7,9 @@ from .models import Case
 
 
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Cari nomor kasus atau nama klien"), method="search")
+    q = django_filters.CharFilter(label=_("Search by case number or client name"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
-    stage = django_filters.ChoiceFilter(label=_("Tahap"), choices=Stage.choices)
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
 
     class Meta:
         model = Case

@@ -23,13 +23,13 @@ from .nik import validate_nik
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()-]{6,20}$",
-    _("Nomor telepon hanya boleh berisi angka, spasi, +, -, dan tanda kurung."),
+    _("A phone number may contain only digits, spaces, +, - and parentheses."),
 )
 
 
 class TimeStamped(models.Model):
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -41,17 +41,17 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lk3_profile"
     )
-    position = models.CharField(_("jabatan"), max_length=120, blank=True)
+    position = models.CharField(_("position"), max_length=120, blank=True)
     nip = models.CharField(
         _("NIP"),
         max_length=18,
         blank=True,
-        validators=[RegexValidator(r"^\d{18}$", _("NIP terdiri atas 18 angka."))],
+        validators=[RegexValidator(r"^\d{18}$", _("A NIP consists of 18 digits."))],
     )
 
     class Meta:
-        verbose_name = _("profil petugas")
-        verbose_name_plural = _("profil petugas")
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profile")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.position})"
@@ -64,37 +64,37 @@ class Sequence(models.Model):
     value = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("nomor urut")
-        verbose_name_plural = _("nomor urut")
+        verbose_name = _("sequence")
+        verbose_name_plural = _("sequence")
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
 
 
 class Client(TimeStamped):
-    kind = models.CharField(_("jenis klien"), max_length=20, choices=ClientKind.choices)
-    full_name = models.CharField(_("nama lengkap"), max_length=200)
+    kind = models.CharField(_("client type"), max_length=20, choices=ClientKind.choices)
+    full_name = models.CharField(_("full name"), max_length=200)
     nik = models.CharField(
         _("NIK"), max_length=16, blank=True, validators=[validate_nik], db_index=True
     )
-    sex = models.CharField(_("jenis kelamin"), max_length=10, choices=Sex.choices, blank=True)
-    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
-    address = models.CharField(_("alamat"), max_length=300, blank=True)
-    kecamatan = models.CharField(_("kecamatan"), max_length=100, blank=True)
-    desa = models.CharField(_("desa/kelurahan"), max_length=100, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    kecamatan = models.CharField(_("district"), max_length=100, blank=True)
+    desa = models.CharField(_("village"), max_length=100, blank=True)
     phone = models.CharField(
-        _("nomor telepon"), max_length=20, blank=True, validators=[phone_validator]
+        _("phone number"), max_length=20, blank=True, validators=[phone_validator]
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("didaftarkan oleh"),
+        verbose_name=_("registered by"),
     )
 
     class Meta:
-        verbose_name = _("klien")
-        verbose_name_plural = _("klien")
+        verbose_name = _("client")
+        verbose_name_plural = _("client")
         indexes = [models.Index(fields=["birth_date", "full_name"])]
 
     def __str__(self) -> str:
@@ -103,39 +103,39 @@ class Client(TimeStamped):
 
 class HouseholdMember(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="members")
-    full_name = models.CharField(_("nama lengkap"), max_length=200)
-    relationship = models.CharField(_("hubungan keluarga"), max_length=60)
-    sex = models.CharField(_("jenis kelamin"), max_length=10, choices=Sex.choices, blank=True)
-    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    relationship = models.CharField(_("family relationship"), max_length=60)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("anggota keluarga")
-        verbose_name_plural = _("anggota keluarga")
+        verbose_name = _("household member")
+        verbose_name_plural = _("household member")
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.relationship})"
 
 
 class Case(TimeStamped):
-    number = models.CharField(_("nomor kasus"), max_length=30, unique=True)
+    number = models.CharField(_("case number"), max_length=30, unique=True)
     client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, related_name="cases", verbose_name=_("klien")
+        Client, on_delete=models.PROTECT, related_name="cases", verbose_name=_("client")
     )
     process = models.OneToOneField(
         "viewflow.Process", on_delete=models.PROTECT, related_name="case", null=True
     )
-    problem_categories = models.JSONField(_("kategori masalah"), default=list)
-    services = models.JSONField(_("layanan yang dibutuhkan"), default=list)
-    channel = models.CharField(_("jalur masuk"), max_length=30, choices=IntakeChannel.choices)
+    problem_categories = models.JSONField(_("problem categories"), default=list)
+    services = models.JSONField(_("services needed"), default=list)
+    channel = models.CharField(_("intake channel"), max_length=30, choices=IntakeChannel.choices)
     priority = models.CharField(
-        _("prioritas"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
-    sensitive = models.BooleanField(_("kasus sensitif"), default=False)
-    complaint = models.TextField(_("keluhan awal"))
-    consent_given = models.BooleanField(_("persetujuan layanan diberikan"), default=False)
-    consent_date = models.DateField(_("tanggal persetujuan"), null=True, blank=True)
+    sensitive = models.BooleanField(_("sensitive case"), default=False)
+    complaint = models.TextField(_("initial complaint"))
+    consent_given = models.BooleanField(_("service consent given"), default=False)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
     consent_share_with_partners = models.BooleanField(
-        _("klien mengizinkan ringkasan kasus dibagikan kepada mitra rujukan"), default=False
+        _("client allows a case summary to be shared with referral partners"), default=False
     )
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -143,40 +143,40 @@ class Case(TimeStamped):
         null=True,
         blank=True,
         related_name="counseled_cases",
-        verbose_name=_("konselor"),
+        verbose_name=_("counselor"),
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="registered_cases",
-        verbose_name=_("didaftarkan oleh"),
+        verbose_name=_("registered by"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
-    stage = models.CharField(_("tahap"), max_length=30, choices=Stage.choices, default=Stage.INTAKE)
-    withdrawal_reason = models.TextField(_("alasan penarikan"), blank=True)
+    stage = models.CharField(_("stage"), max_length=30, choices=Stage.choices, default=Stage.INTAKE)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     reopened_from = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reopenings",
-        verbose_name=_("dibuka kembali dari"),
+        verbose_name=_("reopened from"),
     )
 
     class Meta:
-        verbose_name = _("kasus")
-        verbose_name_plural = _("kasus")
+        verbose_name = _("case")
+        verbose_name_plural = _("case")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["counselor", "status"]),
             models.Index(fields=["stage"]),
         ]
         permissions = [
-            ("register_case", _("Dapat mendaftarkan klien dan kasus baru")),
-            ("manage_case", _("Dapat menunjuk konselor, menyetujui, dan menarik kasus")),
-            ("audit_case", _("Dapat menelusuri seluruh kasus tanpa mengubahnya")),
+            ("register_case", _("Can register new clients and cases")),
+            ("manage_case", _("Can assign counselors, approve, and withdraw cases")),
+            ("audit_case", _("Can browse all cases without changing them")),
         ]
 
     def __str__(self) -> str:
@@ -188,25 +188,25 @@ class Assessment(TimeStamped):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    presenting_problem = models.TextField(_("masalah yang dihadapi"))
-    family_situation = models.TextField(_("situasi keluarga"))
-    strengths = models.TextField(_("kekuatan/potensi"))
-    risks = models.TextField(_("risiko"))
-    needs = models.TextField(_("kebutuhan"))
-    goals = models.TextField(_("tujuan intervensi"))
-    planned_services = models.JSONField(_("layanan yang direncanakan"), default=list)
+    presenting_problem = models.TextField(_("presenting problem"))
+    family_situation = models.TextField(_("family situation"))
+    strengths = models.TextField(_("strengths/potential"))
+    risks = models.TextField(_("risks"))
+    needs = models.TextField(_("needs"))
+    goals = models.TextField(_("intervention goals"))
+    planned_services = models.JSONField(_("planned services"), default=list)
     review = models.CharField(
-        _("keputusan"), max_length=10, choices=Review.choices, default=Review.PENDING
+        _("decision"), max_length=10, choices=Review.choices, default=Review.PENDING
     )
-    review_comment = models.TextField(_("catatan pimpinan"), blank=True)
+    review_comment = models.TextField(_("head's note"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("asesmen")
-        verbose_name_plural = _("asesmen")
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessment")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -218,17 +218,19 @@ class CounselingSession(TimeStamped):
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    scheduled_at = models.DateTimeField(_("jadwal sesi"))
-    held_at = models.DateTimeField(_("waktu pelaksanaan"), null=True, blank=True)
-    session_type = models.CharField(_("jenis sesi"), max_length=20, choices=SessionType.choices)
-    duration_minutes = models.PositiveSmallIntegerField(_("durasi (menit)"), null=True, blank=True)
-    notes = models.TextField(_("catatan sesi"))
-    progress = models.TextField(_("perkembangan klien"), blank=True)
-    next_step = models.CharField(_("langkah berikutnya"), max_length=30, choices=NextStep.choices)
+    scheduled_at = models.DateTimeField(_("scheduled time"))
+    held_at = models.DateTimeField(_("time held"), null=True, blank=True)
+    session_type = models.CharField(_("session type"), max_length=20, choices=SessionType.choices)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), null=True, blank=True
+    )
+    notes = models.TextField(_("session notes"))
+    progress = models.TextField(_("client progress"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=30, choices=NextStep.choices)
 
     class Meta:
-        verbose_name = _("sesi konseling")
-        verbose_name_plural = _("sesi konseling")
+        verbose_name = _("counseling session")
+        verbose_name_plural = _("counseling session")
         ordering = ["scheduled_at", "id"]
 
     def __str__(self) -> str:
@@ -238,19 +240,19 @@ class CounselingSession(TimeStamped):
 class Partner(TimeStamped):
     """An institution of the referral network (jaringan kerja)."""
 
-    name = models.CharField(_("nama lembaga"), max_length=200, unique=True)
-    category = models.CharField(_("kategori"), max_length=30, choices=PartnerCategory.choices)
-    address = models.CharField(_("alamat"), max_length=300, blank=True)
-    contact_person = models.CharField(_("narahubung"), max_length=120, blank=True)
+    name = models.CharField(_("institution name"), max_length=200, unique=True)
+    category = models.CharField(_("category"), max_length=30, choices=PartnerCategory.choices)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=120, blank=True)
     phone = models.CharField(
-        _("nomor telepon"), max_length=20, blank=True, validators=[phone_validator]
+        _("phone number"), max_length=20, blank=True, validators=[phone_validator]
     )
-    email = models.EmailField(_("surel"), blank=True)
-    active = models.BooleanField(_("aktif"), default=True)
+    email = models.EmailField(_("email"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("mitra rujukan")
-        verbose_name_plural = _("mitra rujukan")
+        verbose_name = _("referral partner")
+        verbose_name_plural = _("referral partner")
         ordering = ["category", "name"]
 
     def __str__(self) -> str:
@@ -260,27 +262,27 @@ class Partner(TimeStamped):
 class Referral(TimeStamped):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     partner = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("mitra")
+        Partner, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("partner")
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("alasan rujukan"))
-    services_requested = models.JSONField(_("layanan yang diminta"), default=list)
+    reason = models.TextField(_("reason for referral"))
+    services_requested = models.JSONField(_("services requested"), default=list)
     status = models.CharField(
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PROPOSED
     )
-    review_comment = models.TextField(_("catatan pimpinan"), blank=True)
+    review_comment = models.TextField(_("head's note"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    sent_at = models.DateTimeField(_("tanggal dikirim"), null=True, blank=True)
-    partner_response = models.TextField(_("tanggapan mitra"), blank=True)
-    responded_at = models.DateTimeField(_("tanggal tanggapan"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("date sent"), null=True, blank=True)
+    partner_response = models.TextField(_("partner's response"), blank=True)
+    responded_at = models.DateTimeField(_("date of response"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("rujukan")
-        verbose_name_plural = _("rujukan")
+        verbose_name = _("referral")
+        verbose_name_plural = _("referral")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -294,21 +296,21 @@ class Closure(TimeStamped):
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.CharField(_("alasan terminasi"), max_length=30, choices=ClosureReason.choices)
-    summary = models.TextField(_("ringkasan layanan"))
-    follow_up_plan = models.TextField(_("rencana tindak lanjut"), blank=True)
+    reason = models.CharField(_("reason for closure"), max_length=30, choices=ClosureReason.choices)
+    summary = models.TextField(_("service summary"))
+    follow_up_plan = models.TextField(_("follow-up plan"), blank=True)
     review = models.CharField(
-        _("keputusan"), max_length=10, choices=Review.choices, default=Review.PENDING
+        _("decision"), max_length=10, choices=Review.choices, default=Review.PENDING
     )
-    review_comment = models.TextField(_("catatan pimpinan"), blank=True)
+    review_comment = models.TextField(_("head's note"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("terminasi")
-        verbose_name_plural = _("terminasi")
+        verbose_name = _("closure")
+        verbose_name_plural = _("closure")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

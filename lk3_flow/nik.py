@@ -51,16 +51,16 @@ class NikFacts:
 def parse_nik(value: str) -> NikFacts:
     """Check a NIK's structure and return what it encodes; ValidationError if it is not one."""
     if not _SIXTEEN_DIGITS.fullmatch(value):
-        raise ValidationError(_("NIK harus terdiri atas 16 angka."), code="nik_format")
+        raise ValidationError(_("A NIK must consist of 16 digits."), code="nik_format")
     if value[0:2] not in PROVINCE_CODES:
         raise ValidationError(
-            _("Kode provinsi %(code)s pada NIK tidak dikenal."),
+            _("The province code %(code)s in the NIK is unknown."),
             code="nik_province",
             params={"code": value[0:2]},
         )
     if value[2:4] == "00" or value[4:6] == "00":
         raise ValidationError(
-            _("Kode kabupaten/kota atau kecamatan pada NIK tidak boleh 00."), code="nik_region"
+            _("The regency/city or district code in the NIK cannot be 00."), code="nik_region"
         )
     day, month, year = int(value[6:8]), int(value[8:10]), int(value[10:12])
     sex = Sex.MALE
@@ -72,11 +72,11 @@ def parse_nik(value: str) -> NikFacts:
         datetime.date(2000, month, day)
     except ValueError:
         raise ValidationError(
-            _("Tanggal lahir yang tersimpan dalam NIK (angka ke-7 sampai ke-12) tidak valid."),
+            _("The date of birth encoded in the NIK (digits 7 to 12) is not valid."),
             code="nik_birth_date",
         ) from None
     if value[12:16] == "0000":
-        raise ValidationError(_("Nomor urut pada NIK tidak boleh 0000."), code="nik_serial")
+        raise ValidationError(_("The serial number in the NIK cannot be 0000."), code="nik_serial")
     return NikFacts(sex=sex, birth_day=day, birth_month=month, birth_year_two_digits=year)
 
 
@@ -90,7 +90,7 @@ def check_nik_against_person(nik: str, sex: str, birth_date: datetime.date | Non
     facts = parse_nik(nik)
     problems = []
     if sex and sex != facts.sex:
-        problems.append(str(_("Jenis kelamin tidak sesuai dengan NIK.")))
+        problems.append(str(_("The sex does not match the NIK.")))
     if birth_date and not facts.matches_birth_date(birth_date):
-        problems.append(str(_("Tanggal lahir tidak sesuai dengan NIK.")))
+        problems.append(str(_("The date of birth does not match the NIK.")))
     return problems

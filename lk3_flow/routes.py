@@ -12,7 +12,7 @@ from . import views
 
 
 class CaseApp(Application):
-    title = _("Berkas Kasus")
+    title = _("Case Files")
     icon = "folder_shared"
     app_name = "cases"
 
@@ -26,7 +26,7 @@ case_app = CaseApp()
 site = Site(
     title=_("LK3 Flow"),
     viewsets=[
-        FlowAppViewset(CaseFlow, icon="assignment", title=_("Layanan Kasus")),
+        FlowAppViewset(CaseFlow, icon="assignment", title=_("Case Services")),
         case_app,
     ],
 )

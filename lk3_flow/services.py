@@ -68,7 +68,9 @@ class Registration:
 def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Case:
     case_data = registration.case_data
     if not case_data.get("consent_given"):
-        raise ValidationError(_("Kasus hanya dapat didaftarkan setelah klien memberi persetujuan."))
+        raise ValidationError(
+            _("A case can only be registered after the client has given consent.")
+        )
     client = registration.existing_client
     if client is None:
         client = Client(registered_by=actor, **registration.client_data)
@@ -111,13 +113,15 @@ def _pending(queryset: Any, what: str) -> Any:
     """The one proposal on a case that waits for the head's decision."""
     item = queryset.filter(**{what: Review.PENDING}).order_by("-id").first()
     if item is None:
-        raise ValidationError(_("Tidak ada usulan yang menunggu keputusan."))
+        raise ValidationError(_("There is no proposal awaiting a decision."))
     return item
 
 
 def _require_return_reason(approved: bool, comment: str) -> None:
     if not approved and not comment.strip():
-        raise ValidationError(_("Tuliskan alasan pengembalian agar konselor dapat memperbaikinya."))
+        raise ValidationError(
+            _("Write the reason for returning it so that the counselor can correct it.")
+        )
 
 
 def _review(item: Any, *, reviewer: AbstractBaseUser, approved: bool, comment: str) -> None:
@@ -155,7 +159,7 @@ def propose_referral(
     services_requested: list[str],
 ) -> Referral:
     if not partner.active:
-        raise ValidationError(_("Mitra ini tidak aktif lagi dan tidak dapat menerima rujukan."))
+        raise ValidationError(_("This partner is no longer active and cannot receive referrals."))
     return Referral.objects.create(
         case=case,
         partner=partner,
@@ -170,7 +174,7 @@ def review_referral(
 ) -> Referral:
     referral = case.referrals.filter(status=ReferralStatus.PROPOSED).order_by("-id").first()
     if referral is None:
-        raise ValidationError(_("Tidak ada usulan yang menunggu keputusan."))
+        raise ValidationError(_("There is no proposal awaiting a decision."))
     _require_return_reason(approved, comment)
     referral.status = ReferralStatus.SENT if approved else ReferralStatus.RETURNED
     referral.review_comment = comment
@@ -185,10 +189,10 @@ def record_partner_response(
     *, case: Case, counselor: AbstractBaseUser, response: str, feedback: str
 ) -> Referral:
     if response not in PartnerResponse.values:
-        raise ValidationError(_("Tanggapan mitra tidak dikenal."))
+        raise ValidationError(_("Unknown partner response."))
     referral = case.referrals.filter(status=ReferralStatus.SENT).order_by("-id").first()
     if referral is None:
-        raise ValidationError(_("Tidak ada rujukan terkirim yang menunggu tanggapan mitra."))
+        raise ValidationError(_("There is no sent referral awaiting the partner's response."))
     referral.status = response
     referral.partner_response = feedback
     referral.responded_at = timezone.now()
@@ -219,7 +223,7 @@ def close_case(case: Case) -> None:
 
 def mark_withdrawn(case: Case, reason: str) -> None:
     if not reason.strip():
-        raise ValidationError(_("Alasan penarikan kasus wajib diisi."))
+        raise ValidationError(_("A reason for withdrawing the case is required."))
     case.status = CaseStatus.WITHDRAWN
     case.stage = Stage.WITHDRAWN
     case.withdrawal_reason = reason
@@ -229,9 +233,9 @@ def mark_withdrawn(case: Case, reason: str) -> None:
 def reopening_of(case: Case, *, reason: str) -> Registration:
     """A registration for a new case that continues a closed one for the same client."""
     if case.status != CaseStatus.CLOSED:
-        raise ValidationError(_("Hanya kasus yang sudah selesai yang dapat dibuka kembali."))
+        raise ValidationError(_("Only a closed case can be reopened."))
     if not reason.strip():
-        raise ValidationError(_("Alasan membuka kembali kasus wajib diisi."))
+        raise ValidationError(_("A reason for reopening the case is required."))
     return Registration(
         client_data={},
         existing_client=case.client,

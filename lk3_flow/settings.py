@@ -114,7 +114,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "lk3_flow" / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True

@@ -3,16 +3,17 @@
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from flows import services as flow_services
 from flows.forms import ReasonForm
-from permissions.roles import MANAGE_CASE, REGISTER_CASE
-from permissions.selectors import cases_visible_to
+from permissions.selectors import cases_visible_to, may_reopen_cases, may_withdraw_cases
 
 from . import selectors
 from .choices import CaseStatus
@@ -24,7 +25,7 @@ def case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
-class CaseListView(generic.ListView):
+class CaseListView(LoginRequiredMixin, generic.ListView):
     template_name = "lk3_flow/case_list.html"
     paginate_by = 25
 
@@ -39,7 +40,7 @@ class CaseListView(generic.ListView):
         return super().get_context_data(filter=self.filter, **kwargs)
 
 
-class VisibleCaseMixin:
+class VisibleCaseMixin(LoginRequiredMixin):
     """Loads the case of the URL, or 404 when the user has no reason to see it."""
 
     def get_case(self) -> Case:
@@ -58,9 +59,8 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
         return super().get_context_data(
             case=case,
             tasks=[(task, _task_action(task, user)) for task in flow_services.open_tasks(case)],
-            can_withdraw=case.status == CaseStatus.OPEN and user.has_perm(MANAGE_CASE),
-            can_reopen=case.status == CaseStatus.CLOSED
-            and (user.has_perm(REGISTER_CASE) or user.has_perm(MANAGE_CASE)),
+            can_withdraw=case.status == CaseStatus.OPEN and may_withdraw_cases(user),
+            can_reopen=case.status == CaseStatus.CLOSED and may_reopen_cases(user),
             **kwargs,
         )
 
@@ -69,9 +69,9 @@ def _task_action(task: Any, user: Any) -> tuple[str, str] | None:
     """The link this user may follow to act on the task, if any."""
     flow_task = task.flow_task
     if flow_task.can_execute(user, task):
-        return _("Kerjakan"), flow_task.reverse("execute", args=[task.process_id, task.pk])
+        return _("Execute"), flow_task.reverse("execute", args=[task.process_id, task.pk])
     if flow_task.can_assign(user, task):
-        return _("Ambil"), flow_task.reverse("assign", args=[task.process_id, task.pk])
+        return _("Assign"), flow_task.reverse("assign", args=[task.process_id, task.pk])
     return None
 
 
@@ -82,7 +82,15 @@ class CaseActionView(VisibleCaseMixin, generic.FormView):
     template_name = "lk3_flow/case_action.html"
     title = ""
 
+    def may_act(self, user: Any) -> bool:
+        """Whether the user's role allows this action; nobody unless a subclass says so."""
+        return False
+
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.may_act(request.user):
+            raise PermissionDenied
         self.case = self.get_case()
         return super().dispatch(request, *args, **kwargs)
 
@@ -99,31 +107,29 @@ class CaseActionView(VisibleCaseMixin, generic.FormView):
 
 
 class WithdrawCaseView(CaseActionView):
-    title = _("Tarik kasus")
+    title = gettext_lazy("Withdraw case")
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.has_perm(MANAGE_CASE):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def may_act(self, user: Any) -> bool:
+        return may_withdraw_cases(user)
 
     def perform(self, reason: str) -> Case:
         flow_services.withdraw_case(self.case, actor=self.request.user, reason=reason)
-        messages.success(self.request, _("Kasus %(number)s telah ditarik.") % {"number": self.case})
+        messages.success(
+            self.request, _("Case %(number)s has been withdrawn.") % {"number": self.case}
+        )
         return self.case
 
 
 class ReopenCaseView(CaseActionView):
-    title = _("Buka kembali kasus")
+    title = gettext_lazy("Reopen case")
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not (request.user.has_perm(REGISTER_CASE) or request.user.has_perm(MANAGE_CASE)):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def may_act(self, user: Any) -> bool:
+        return may_reopen_cases(user)
 
     def perform(self, reason: str) -> Case:
         new_case = flow_services.reopen_case(self.case, actor=self.request.user, reason=reason)
         messages.success(
             self.request,
-            _("Kasus baru %(number)s dibuka sebagai kelanjutan.") % {"number": new_case},
+            _("New case %(number)s has been opened as a continuation.") % {"number": new_case},
         )
         return new_case

@@ -13,7 +13,7 @@ def _sync_roles_after_migrate(**kwargs) -> None:
 class PermissionsConfig(AppConfig):
     name = "permissions"
     label = "lk3_permissions"
-    verbose_name = _("Peran dan hak akses")
+    verbose_name = _("Roles and access rights")
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, sender=self)

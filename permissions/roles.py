@@ -25,19 +25,19 @@ class Role:
 INTAKE_OFFICER = Role(
     code="intake_officer",
     group_name="Petugas Registrasi",
-    label=_("Petugas Registrasi"),
+    label=_("Intake officer"),
     permissions=(VIEW_PROCESS, REGISTER_CASE),
 )
 COUNSELOR = Role(
     code="counselor",
     group_name="Konselor",
-    label=_("Konselor"),
+    label=_("Counselor"),
     permissions=(VIEW_PROCESS,),
 )
 HEAD = Role(
     code="head",
     group_name="Pimpinan",
-    label=_("Pimpinan / Penanggung Jawab Operasional"),
+    label=_("Head / Operations manager"),
     permissions=(VIEW_PROCESS, MANAGE_CASE, REGISTER_CASE),
 )
 AUDITOR = Role(
@@ -49,7 +49,7 @@ AUDITOR = Role(
 ADMINISTRATOR = Role(
     code="administrator",
     group_name="Pengelola",
-    label=_("Pengelola"),
+    label=_("Administrator"),
     permissions=(
         "lk3_flow.view_partner",
         "lk3_flow.add_partner",

@@ -41,3 +41,11 @@ def cases_visible_to(user: AbstractBaseUser) -> QuerySet:
 
 def can_view_case(user: AbstractBaseUser, case: Case) -> bool:
     return cases_visible_to(user).filter(pk=case.pk).exists()
+
+
+def may_withdraw_cases(user: AbstractBaseUser) -> bool:
+    return user.has_perm(MANAGE_CASE)
+
+
+def may_reopen_cases(user: AbstractBaseUser) -> bool:
+    return user.has_perm(REGISTER_CASE) or user.has_perm(MANAGE_CASE)

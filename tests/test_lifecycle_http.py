@@ -256,7 +256,15 @@ def test_duplicate_client_warning_at_intake(client, office):
 @pytest.mark.django_db
 def test_pages_need_login(client, office):
     case = office.register()
-    for url in [reverse("cases:index"), reverse("cases:detail", args=[case.pk]), "/case/inbox/"]:
+    urls = [
+        reverse("cases:index"),
+        reverse("cases:detail", args=[case.pk]),
+        reverse("cases:withdraw", args=[case.pk]),
+        reverse("cases:reopen", args=[case.pk]),
+        "/case/inbox/",
+        "/case/intake/",
+    ]
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
@@ -281,3 +289,35 @@ def test_counselor_sees_only_own_cases(client, office):
     assert client.get(reverse("cases:detail", args=[other.pk])).status_code == 404
     login(client, office.other_counselor)
     assert client.get(reverse("cases:detail", args=[mine.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_referral_declined_then_second_referral_over_http(client, office):
+    second = office.partner.__class__.objects.create(
+        name="UPTD PPA Kabupaten Lebak", category="social_welfare"
+    )
+    case = office.to_counseling(office.register())
+    for partner, response in [(office.partner, "declined"), (second, "accepted")]:
+        case = execute(client, office.counselor, case, session_post(NextStep.PROPOSE_REFERRAL))
+        case = execute(
+            client,
+            office.counselor,
+            case,
+            {"partner": partner.pk, "reason": "Rujukan.", "services_requested": ["protection"]},
+        )
+        case = execute(client, office.head, case, {"decision": "approve", "comment": ""})
+        case = execute(client, office.counselor, case, {"response": response, "feedback": "OK"})
+    assert list(case.referrals.order_by("id").values_list("partner", "status")) == [
+        (office.partner.pk, ReferralStatus.DECLINED),
+        (second.pk, ReferralStatus.ACCEPTED),
+    ]
+    assert case.stage == Stage.COUNSELING
+
+
+@pytest.mark.django_db
+def test_process_pages_render_for_every_role(client, office):
+    office.assign(office.register())
+    for user in [office.intake, office.head, office.counselor, office.auditor]:
+        login(client, user)
+        for url in ["/case/inbox/", "/case/queue/", "/case/archive/", "/case/chart/", "/cases/"]:
+            assert client.get(url).status_code == 200, (user.username, url)

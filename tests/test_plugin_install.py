@@ -19,7 +19,19 @@ def test_wheel_installs_into_a_host_site(tmp_path):
     wheels, target = tmp_path / "wheels", tmp_path / "site"
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)])
     wheel = next(wheels.glob("lk3_flow-*.whl"))
-    run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)])
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ]
+    )
 
     env = {
         **os.environ,

@@ -1,6 +1,6 @@
 """The pages of LK3 Flow; a host site includes this module as it is (see README.md)."""
 
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
@@ -15,6 +15,7 @@ class CaseApp(Application):
     title = _("Case Files")
     icon = "folder_shared"
     app_name = "cases"
+    menu_template_name = "lk3_flow/case_menu.html"
 
     index_path = path("", views.CaseListView.as_view(), name="index")
     detail_path = path("<int:pk>/", views.CaseDetailView.as_view(), name="detail")
@@ -32,6 +33,7 @@ site = Site(
 )
 
 urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("", site.urls),
 ]

@@ -321,3 +321,12 @@ def test_process_pages_render_for_every_role(client, office):
         login(client, user)
         for url in ["/case/inbox/", "/case/queue/", "/case/archive/", "/case/chart/", "/cases/"]:
             assert client.get(url).status_code == 200, (user.username, url)
+
+
+@pytest.mark.django_db
+def test_indonesian_unless_english_is_chosen(client, office):
+    login(client, office.head)
+    page = client.get(reverse("cases:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Berkas Kasus" in page.content.decode()
+    assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302
+    assert "Case Files" in client.get(reverse("cases:index")).content.decode()

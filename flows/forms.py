@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lk3_flow.choices import PartnerResponse, ProblemCategory, Service
+from lk3_flow.choices import NextStep, PartnerResponse, ProblemCategory, Service
 from lk3_flow.models import Assessment, Case, Client, Closure, CounselingSession, HouseholdMember
 from lk3_flow.nik import check_nik_against_person
 from lk3_flow.selectors import active_partners
@@ -174,6 +174,13 @@ class ReviewForm(forms.Form):
 
 
 class CounselingSessionForm(forms.ModelForm):
+    next_step = forms.ChoiceField(
+        label=_("Next step"),
+        choices=NextStep.choices,
+        initial=NextStep.ANOTHER_SESSION,
+        widget=forms.RadioSelect,
+    )
+
     class Meta:
         model = CounselingSession
         fields = [
@@ -189,7 +196,6 @@ class CounselingSessionForm(forms.ModelForm):
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 4}),
             "progress": forms.Textarea(attrs={"rows": 3}),
-            "next_step": forms.RadioSelect,
         }
 
     def clean(self) -> dict[str, Any]:

@@ -330,3 +330,23 @@ def test_indonesian_unless_english_is_chosen(client, office):
     assert "Berkas Kasus" in page.content.decode()
     assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302
     assert "Case Files" in client.get(reverse("cases:index")).content.decode()
+
+
+@pytest.mark.django_db
+def test_administrator_manages_partners_but_sees_no_case(client, office):
+    from tests.factories import make_user
+
+    administrator = make_user("pengelola", "administrator", "Pengelola Sistem")
+    administrator.is_staff = True
+    administrator.save()
+    case = office.register()
+    login(client, administrator)
+    assert client.get("/admin/lk3_flow/partner/").status_code == 200
+    response = client.post(
+        "/admin/lk3_flow/partner/add/",
+        {"name": "LBH Rangkasbitung", "category": "legal_aid", "active": "on"},
+    )
+    assert response.status_code == 302
+    assert office.partner.__class__.objects.filter(name="LBH Rangkasbitung").exists()
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert case.number not in client.get(reverse("cases:index")).content.decode()

@@ -72,16 +72,16 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "lk3_flow.wsgi.application"
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'lk3.sqlite3'}")
-}
+EMBEDDED_DATABASE = BASE_DIR / "var" / "lk3.sqlite3"
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{EMBEDDED_DATABASE}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction begins, so concurrent writers queue up
     # instead of failing with "database is locked" halfway through a step.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    if DATABASES["default"]["NAME"] == str(EMBEDDED_DATABASE):
+        EMBEDDED_DATABASE.parent.mkdir(exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -19,7 +19,7 @@ from viewflow.workflow.status import STATUS
 from lk3_flow import services
 from lk3_flow.choices import CaseStatus
 from lk3_flow.models import Case
-from permissions.selectors import may_reopen_cases, may_withdraw_cases
+from permissions.selectors import may_reassign_cases, may_reopen_cases, may_withdraw_cases
 
 from .flows import CaseFlow
 from .steps import register_in_activation
@@ -94,3 +94,19 @@ def reopen_case(case: Case, *, actor: AbstractBaseUser, reason: str) -> Case:
         )
         CaseFlow.reopen.run(case=new_case)
     return new_case
+
+
+def reassign_case(
+    case: Case, *, actor: AbstractBaseUser, counselor: AbstractBaseUser, reason: str
+) -> None:
+    """Give an open case to another counselor, with the tasks that waited for the previous one."""
+    if not may_reassign_cases(actor):
+        raise PermissionDenied
+    with CaseFlow.lock(case.process_id), transaction.atomic():
+        case = Case.objects.select_related("counselor").get(pk=case.pk)
+        change = services.change_counselor(
+            case=case, counselor=counselor, actor=actor, reason=reason
+        )
+        Task.objects.filter(
+            process_id=case.process_id, status__in=OPEN_TASK_STATUSES, owner=change.previous
+        ).update(owner=counselor)

@@ -315,3 +315,34 @@ class Closure(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_reason_display()}"
+
+
+class CounselorChange(models.Model):
+    """A head moving a case from one counselor to another, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="counselor_changes")
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("previous counselor"),
+    )
+    new = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("new counselor"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("counselor change")
+        verbose_name_plural = _("counselor changes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.previous} → {self.new}"

@@ -16,6 +16,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from permissions.selectors import counselors
+from permissions.services import grant_case_file, revoke_case_file
+
 from .choices import CaseStatus, PartnerResponse, ReferralStatus, Review, Stage
 from .models import (
     Assessment,
@@ -23,6 +26,7 @@ from .models import (
     Client,
     Closure,
     CounselingSession,
+    CounselorChange,
     HouseholdMember,
     Partner,
     Referral,
@@ -100,9 +104,38 @@ def enter_stage(case: Case, stage: str) -> None:
     case.save(update_fields=["stage", "updated_at"])
 
 
+def _require_counselor(user: AbstractBaseUser) -> None:
+    if not counselors().filter(pk=user.pk).exists():
+        raise ValidationError(_("Only an active counselor can be given a case."))
+
+
 def assign_counselor(*, case: Case, counselor: AbstractBaseUser, actor: AbstractBaseUser) -> None:
+    """Give the case to its counselor, who from now on may open the whole case file."""
+    _require_counselor(counselor)
     case.counselor = counselor
     case.save(update_fields=["counselor", "updated_at"])
+    grant_case_file(case, counselor)
+
+
+def change_counselor(
+    *, case: Case, counselor: AbstractBaseUser, actor: AbstractBaseUser, reason: str
+) -> CounselorChange:
+    """Move the case file to another counselor; the previous one loses access to it."""
+    if case.status != CaseStatus.OPEN or case.counselor_id is None:
+        raise ValidationError(_("Only an open case that has a counselor can be reassigned."))
+    if case.counselor_id == counselor.pk:
+        raise ValidationError(_("The case is already assigned to this counselor."))
+    if not reason.strip():
+        raise ValidationError(_("A reason for the reassignment is required."))
+    _require_counselor(counselor)
+    change = CounselorChange.objects.create(
+        case=case, previous=case.counselor, new=counselor, changed_by=actor, reason=reason
+    )
+    revoke_case_file(case, change.previous)
+    case.counselor = counselor
+    case.save(update_fields=["counselor", "updated_at"])
+    grant_case_file(case, counselor)
+    return change
 
 
 def record_assessment(*, case: Case, author: AbstractBaseUser, data: dict[str, Any]) -> Assessment:

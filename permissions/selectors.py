@@ -1,16 +1,23 @@
 """Reads that decide who may see what. Every page that lists or shows cases goes through here."""
 
+import enum
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lk3_flow.models import Case
 
+from .models import CaseUserObjectPermission
 from .roles import AUDIT_CASE, COUNSELOR, MANAGE_CASE, REGISTER_CASE, Role
 
 
-def has_role(user: AbstractBaseUser, role: Role) -> bool:
-    return user.is_authenticated and user.groups.filter(name=role.group_name).exists()
+class CaseAccess(enum.IntEnum):
+    """How much of a case file a person may see."""
+
+    NONE = 0
+    REGISTRATION = 1  # the client and what was recorded at intake
+    FULL = 2
 
 
 def users_with_role(role: Role) -> QuerySet:
@@ -26,24 +33,68 @@ def counselors() -> QuerySet:
     return users_with_role(COUNSELOR)
 
 
+def sees_every_case(user: AbstractBaseUser) -> bool:
+    """Heads answer for every case of the office; auditors read every case."""
+    return user.has_perm(MANAGE_CASE) or user.has_perm(AUDIT_CASE)
+
+
+def _granted_case_file(user: AbstractBaseUser) -> Exists:
+    return Exists(
+        CaseUserObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), user=user, permission__codename="view_case"
+        )
+    )
+
+
 def cases_visible_to(user: AbstractBaseUser) -> QuerySet:
-    """The cases this user has a reason to see: heads and auditors all, others only their own."""
+    """The cases this user has a reason to see, in a single query whatever their number."""
     cases = Case.objects.all()
     if not user.is_authenticated or not user.is_active:
         return cases.none()
-    if user.has_perm(MANAGE_CASE) or user.has_perm(AUDIT_CASE):
+    if sees_every_case(user):
         return cases
-    own = Q(counselor=user)
+    reason = Q(_granted_case_file(user))
     if user.has_perm(REGISTER_CASE):
-        own |= Q(registered_by=user)
-    return cases.filter(own)
+        reason |= Q(registered_by=user)
+    return cases.filter(reason)
 
 
-def can_view_case(user: AbstractBaseUser, case: Case) -> bool:
-    return cases_visible_to(user).filter(pk=case.pk).exists()
+def visible_process_ids(user: AbstractBaseUser) -> QuerySet:
+    return cases_visible_to(user).values("process_id")
+
+
+def case_access(user: AbstractBaseUser, case: Case) -> CaseAccess:
+    if not user.is_authenticated or not user.is_active:
+        return CaseAccess.NONE
+    if sees_every_case(user):
+        return CaseAccess.FULL
+    if CaseUserObjectPermission.objects.filter(
+        content_object=case, user=user, permission__codename="view_case"
+    ).exists():
+        return CaseAccess.FULL
+    if user.has_perm(REGISTER_CASE) and case.registered_by_id == user.pk:
+        return CaseAccess.REGISTRATION
+    return CaseAccess.NONE
+
+
+def mask_name(name: str) -> str:
+    """'Siti Aminah' -> 'S*** A*****': enough to tell rows apart, not to identify anyone."""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
+
+
+def client_name_for(user: AbstractBaseUser, case: Case) -> str:
+    """A client's name as a list shows it: masked on sensitive cases not assigned to the user."""
+    name = case.client.full_name
+    if case.sensitive and case.counselor_id != user.pk:
+        return mask_name(name)
+    return name
 
 
 def may_withdraw_cases(user: AbstractBaseUser) -> bool:
+    return user.has_perm(MANAGE_CASE)
+
+
+def may_reassign_cases(user: AbstractBaseUser) -> bool:
     return user.has_perm(MANAGE_CASE)
 
 

@@ -4,9 +4,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
-from viewflow.workflow.flow import FlowAppViewset
 
 from flows.flows import CaseFlow
+from flows.viewset import CaseFlowViewset
 
 from . import views
 
@@ -27,7 +27,7 @@ case_app = CaseApp()
 site = Site(
     title=_("LK3 Flow"),
     viewsets=[
-        FlowAppViewset(CaseFlow, icon="assignment", title=_("Case Services")),
+        CaseFlowViewset(CaseFlow, icon="assignment", title=_("Case Services")),
         case_app,
     ],
 )

@@ -196,14 +196,20 @@ def test_wrong_role_gets_403_on_start_and_tasks(client, office):
     assert client.post(START_URL, intake_post()).status_code == 403
     assert Case.objects.count() == 0
 
+    # A case the counselor has no reason to see is answered as if it did not exist.
     case = office.register()
     task = open_task(case)
-    assert client.post(task_url(task, "assign")).status_code == 403
-    assert client.post(task_url(task), {"counselor": office.counselor.pk}).status_code == 403
+    assert client.post(task_url(task, "assign")).status_code == 404
+    assert client.post(task_url(task), {"counselor": office.counselor.pk}).status_code == 404
 
     case = office.assign(case)
     login(client, office.other_counselor)
     task = open_task(case)
+    assert client.get(task_url(task)).status_code == 404
+    assert client.post(task_url(task), assessment_post()).status_code == 404
+
+    # A head sees the case, but the counselor's task is not theirs to do.
+    login(client, office.head)
     assert client.get(task_url(task)).status_code == 403
     assert client.post(task_url(task), assessment_post()).status_code == 403
     assert Case.objects.get(pk=case.pk).assessments.count() == 0

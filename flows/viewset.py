@@ -1,0 +1,91 @@
+"""Viewflow's process pages, limited to the cases each person may see.
+
+Viewflow filters its lists and process pages only by flow class, so anyone with the model
+permission would see every case (upstream issue #505). Here every list is narrowed by
+`permissions.selectors.visible_process_ids`, and every URL that names a process answers 404
+unless that process's case is visible to the user.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
+from django.views.generic import RedirectView
+from viewflow.workflow.flow import FlowAppViewset
+from viewflow.workflow.flow import views as flow_views
+
+from permissions.selectors import visible_process_ids
+
+
+class VisibleTasksOnly:
+    def get_queryset(self) -> Any:
+        visible = visible_process_ids(self.request.user)
+        return super().get_queryset().filter(process_id__in=visible)
+
+
+class VisibleProcessesOnly:
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(pk__in=visible_process_ids(self.request.user))
+
+
+class InboxView(VisibleTasksOnly, flow_views.FlowInboxListView):
+    pass
+
+
+class QueueView(VisibleTasksOnly, flow_views.FlowQueueListView):
+    pass
+
+
+class ArchiveView(VisibleTasksOnly, flow_views.FlowArchiveListView):
+    pass
+
+
+class TaskListView(VisibleTasksOnly, flow_views.DashboardTaskListView):
+    pass
+
+
+class ProcessListView(VisibleProcessesOnly, flow_views.DashboardProcessListView):
+    pass
+
+
+def visible_process_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not visible_process_ids(request.user).filter(process_id=kwargs["process_pk"]).exists():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def guard_process_urls(patterns: Iterable[Any]) -> list[Any]:
+    """Wrap every view whose URL carries a process id, however deeply it is included."""
+    patterns = list(patterns)
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            guard_process_urls(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and "process_pk" in pattern.pattern.converters:
+            pattern.callback = visible_process_required(pattern.callback)
+    return patterns
+
+
+class CaseFlowViewset(FlowAppViewset):
+    inbox_view_class = InboxView
+    queue_view_class = QueueView
+    archive_view_class = ArchiveView
+    task_list_view_class = TaskListView
+    process_list_view_class = ProcessListView
+
+    # The kanban dashboard and the bulk actions read tasks without a user filter; the inbox,
+    # the queue and each case's page cover what they offer.
+    index_path = path("", RedirectView.as_view(url="inbox/"), name="index")
+    tasks_assign_path = None
+    tasks_unassign_path = None
+
+    def _get_urls(self) -> list[Any]:
+        return guard_process_urls(super()._get_urls())

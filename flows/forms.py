@@ -241,3 +241,12 @@ class ReasonForm(forms.Form):
         label=_("I am sure and understand that this action cannot be undone"),
         error_messages={"required": _("Tick the confirmation to continue.")},
     )
+
+
+class ReassignForm(ReasonForm):
+    counselor = forms.ModelChoiceField(label=_("New counselor"), queryset=counselors())
+    field_order = ["counselor", "reason", "confirm"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].label_from_instance = _counselor_label

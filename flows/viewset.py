@@ -23,12 +23,15 @@ from permissions.selectors import visible_process_ids
 class VisibleTasksOnly:
     def get_queryset(self) -> Any:
         visible = visible_process_ids(self.request.user)
-        return super().get_queryset().filter(process_id__in=visible)
+        return (
+            super().get_queryset().filter(process_id__in=visible).select_related("process", "owner")
+        )
 
 
 class VisibleProcessesOnly:
     def get_queryset(self) -> Any:
-        return super().get_queryset().filter(pk__in=visible_process_ids(self.request.user))
+        visible = visible_process_ids(self.request.user)
+        return super().get_queryset().filter(pk__in=visible).order_by("-created", "-pk")
 
 
 class InboxView(VisibleTasksOnly, flow_views.FlowInboxListView):

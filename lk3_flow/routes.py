@@ -7,6 +7,7 @@ from viewflow.urls import Application, Site
 
 from flows.flows import CaseFlow
 from flows.viewset import CaseFlowViewset
+from permissions.views import EndAllSessionsView
 
 from . import views
 
@@ -21,6 +22,10 @@ class CaseApp(Application):
     detail_path = path("<int:pk>/", views.CaseDetailView.as_view(), name="detail")
     withdraw_path = path("<int:pk>/tarik/", views.WithdrawCaseView.as_view(), name="withdraw")
     reopen_path = path("<int:pk>/buka-kembali/", views.ReopenCaseView.as_view(), name="reopen")
+    reassign_path = path(
+        "<int:pk>/ganti-konselor/", views.ReassignCaseView.as_view(), name="reassign"
+    )
+    workload_path = path("beban-kerja/", views.WorkloadView.as_view(), name="workload")
 
 
 case_app = CaseApp()
@@ -34,6 +39,11 @@ site = Site(
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "accounts/logout-everywhere/",
+        EndAllSessionsView.as_view(),
+        name="logout_everywhere",
+    ),
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("", site.urls),
 ]

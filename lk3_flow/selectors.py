@@ -79,6 +79,9 @@ def case_with_records(case_id: int) -> Case:
             "referrals__partner",
             "closures",
             "reopenings",
+            "counselor_changes__previous",
+            "counselor_changes__new",
+            "counselor_changes__changed_by",
         )
         .get(pk=case_id)
     )

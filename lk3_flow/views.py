@@ -1,4 +1,4 @@
-"""Case pages: the list a person works from and the file of one case."""
+"""Case pages: the list a person works from, the file of one case, and the head's actions on it."""
 
 from typing import Any
 
@@ -11,9 +11,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from flows import selectors as flow_selectors
 from flows import services as flow_services
-from flows.forms import ReasonForm
-from permissions.selectors import cases_visible_to, may_reopen_cases, may_withdraw_cases
+from flows.forms import ReasonForm, ReassignForm
+from permissions.selectors import (
+    CaseAccess,
+    case_access,
+    cases_visible_to,
+    may_reassign_cases,
+    may_reopen_cases,
+    may_withdraw_cases,
+)
 
 from . import selectors
 from .choices import CaseStatus
@@ -41,25 +49,41 @@ class CaseListView(LoginRequiredMixin, generic.ListView):
 
 
 class VisibleCaseMixin(LoginRequiredMixin):
-    """Loads the case of the URL, or 404 when the user has no reason to see it."""
+    """Loads the case of the URL, or 404 when the user may not see enough of it."""
+
+    required_access = CaseAccess.FULL
 
     def get_case(self) -> Case:
-        case_id = self.kwargs["pk"]
-        if not cases_visible_to(self.request.user).filter(pk=case_id).exists():
+        case = Case.objects.filter(pk=self.kwargs["pk"]).first()
+        if case is None:
             raise Http404
-        return selectors.case_with_records(case_id)
+        self.access = case_access(self.request.user, case)
+        if self.access < self.required_access:
+            raise Http404
+        return case
 
 
 class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
+    """The case file; an intake officer sees only what was recorded at registration."""
+
     template_name = "lk3_flow/case_detail.html"
+    required_access = CaseAccess.REGISTRATION
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         case = self.get_case()
         user = self.request.user
+        full_file = self.access == CaseAccess.FULL
+        if full_file:
+            case = selectors.case_with_records(case.pk)
+        is_open = case.status == CaseStatus.OPEN
         return super().get_context_data(
             case=case,
-            tasks=[(task, _task_action(task, user)) for task in flow_services.open_tasks(case)],
-            can_withdraw=case.status == CaseStatus.OPEN and may_withdraw_cases(user),
+            full_file=full_file,
+            tasks=[(task, _task_action(task, user)) for task in flow_services.open_tasks(case)]
+            if full_file
+            else [],
+            can_withdraw=is_open and may_withdraw_cases(user),
+            can_reassign=is_open and case.counselor_id is not None and may_reassign_cases(user),
             can_reopen=case.status == CaseStatus.CLOSED and may_reopen_cases(user),
             **kwargs,
         )
@@ -99,7 +123,7 @@ class CaseActionView(VisibleCaseMixin, generic.FormView):
 
     def form_valid(self, form: ReasonForm) -> HttpResponse:
         try:
-            target = self.perform(form.cleaned_data["reason"])
+            target = self.perform(form)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -112,24 +136,70 @@ class WithdrawCaseView(CaseActionView):
     def may_act(self, user: Any) -> bool:
         return may_withdraw_cases(user)
 
-    def perform(self, reason: str) -> Case:
-        flow_services.withdraw_case(self.case, actor=self.request.user, reason=reason)
+    def perform(self, form: ReasonForm) -> Case:
+        flow_services.withdraw_case(
+            self.case, actor=self.request.user, reason=form.cleaned_data["reason"]
+        )
         messages.success(
             self.request, _("Case %(number)s has been withdrawn.") % {"number": self.case}
         )
         return self.case
 
 
+class ReassignCaseView(CaseActionView):
+    form_class = ReassignForm
+    title = gettext_lazy("Reassign counselor")
+
+    def may_act(self, user: Any) -> bool:
+        return may_reassign_cases(user)
+
+    def perform(self, form: ReassignForm) -> Case:
+        counselor = form.cleaned_data["counselor"]
+        flow_services.reassign_case(
+            self.case,
+            actor=self.request.user,
+            counselor=counselor,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            self.request,
+            _("Case %(number)s now belongs to %(counselor)s.")
+            % {"number": self.case, "counselor": counselor.get_full_name() or counselor},
+        )
+        return self.case
+
+
 class ReopenCaseView(CaseActionView):
     title = gettext_lazy("Reopen case")
+    required_access = CaseAccess.REGISTRATION
 
     def may_act(self, user: Any) -> bool:
         return may_reopen_cases(user)
 
-    def perform(self, reason: str) -> Case:
-        new_case = flow_services.reopen_case(self.case, actor=self.request.user, reason=reason)
+    def perform(self, form: ReasonForm) -> Case:
+        new_case = flow_services.reopen_case(
+            self.case, actor=self.request.user, reason=form.cleaned_data["reason"]
+        )
         messages.success(
             self.request,
             _("New case %(number)s has been opened as a continuation.") % {"number": new_case},
         )
         return new_case
+
+
+class WorkloadView(LoginRequiredMixin, generic.TemplateView):
+    """The head's view of who carries what: open tasks per counselor, overdue ones first."""
+
+    template_name = "lk3_flow/workload.html"
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not may_reassign_cases(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            summary=flow_selectors.workload_by_counselor(),
+            tasks=flow_selectors.counselor_tasks_overdue_first(),
+            **kwargs,
+        )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,16 @@ def _sync_roles_after_migrate(**kwargs) -> None:
     sync_roles()
 
 
+def _remember_session(sender: object, request: object, user: object, **kwargs: object) -> None:
+    """Note the new session so that "log out everywhere" can end it later."""
+    from .services import remember_session
+
+    if request is not None and getattr(request, "session", None) is not None:
+        if request.session.session_key is None:
+            request.session.save()
+        remember_session(user, request.session.session_key)
+
+
 class PermissionsConfig(AppConfig):
     name = "permissions"
     label = "lk3_permissions"
@@ -17,3 +28,4 @@ class PermissionsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        user_logged_in.connect(_remember_session)

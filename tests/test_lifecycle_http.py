@@ -8,7 +8,7 @@ from viewflow.workflow.status import STATUS
 from flows import services as flow_services
 from lk3_flow.choices import CaseStatus, NextStep, ReferralStatus, Stage
 from lk3_flow.models import Case, Client
-from tests.factories import ASSESSMENT, CLOSURE, PASSWORD
+from tests.factories import ASSESSMENT, CLOSURE
 
 START_URL = "/case/intake/"
 MEMBERS_MANAGEMENT = {
@@ -48,7 +48,7 @@ def intake_post(**overrides: str) -> dict[str, str]:
 
 
 def login(client, user) -> None:
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
 
 
 def open_task(case: Case):

@@ -1,6 +1,7 @@
 from django import template
 
 from lk3_flow.choices import ProblemCategory, Service
+from permissions.selectors import client_name_for
 
 register = template.Library()
 
@@ -20,3 +21,9 @@ def person(user: object) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()
+
+
+@register.simple_tag(takes_context=True)
+def client_name(context: dict, case: object) -> str:
+    """The client's name as lists show it to the current user (masked when sensitive)."""
+    return client_name_for(context["request"].user, case)

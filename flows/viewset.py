@@ -2,7 +2,7 @@
 
 Viewflow filters its lists and process pages only by flow class, so anyone with the model
 permission would see every case (upstream issue #505). Here every list is narrowed by
-`permissions.selectors.visible_process_ids`, and every URL that names a process answers 404
+`permissions.selectors.open_process_ids`, and every URL that names a process answers 404
 unless that process's case is visible to the user.
 """
 
@@ -14,15 +14,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
 from django.views.generic import RedirectView
+from viewflow.workflow.base import Node
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
+from viewflow.workflow.models import Task
 
-from permissions.selectors import visible_process_ids
+from permissions.selectors import open_process_ids
 
 
 class VisibleTasksOnly:
     def get_queryset(self) -> Any:
-        visible = visible_process_ids(self.request.user)
+        visible = open_process_ids(self.request.user)
         return (
             super().get_queryset().filter(process_id__in=visible).select_related("process", "owner")
         )
@@ -30,7 +32,7 @@ class VisibleTasksOnly:
 
 class VisibleProcessesOnly:
     def get_queryset(self) -> Any:
-        visible = visible_process_ids(self.request.user)
+        visible = open_process_ids(self.request.user)
         return super().get_queryset().filter(pk__in=visible).order_by("-created", "-pk")
 
 
@@ -54,26 +56,43 @@ class ProcessListView(VisibleProcessesOnly, flow_views.DashboardProcessListView)
     pass
 
 
-def visible_process_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def visible_process_required(
+    view: Callable[..., HttpResponse], node: Node | None
+) -> Callable[..., HttpResponse]:
+    """404 unless the process's case is visible and the task is one of the URL's own node.
+
+    Viewflow looks a task up by its id alone, so without the second check a visible process's
+    URL could carry the id of a task from another case, or of another step of the same case.
+    """
+
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not visible_process_ids(request.user).filter(process_id=kwargs["process_pk"]).exists():
+        process_id = kwargs["process_pk"]
+        if not open_process_ids(request.user).filter(process_id=process_id).exists():
+            raise Http404
+        if (
+            "task_pk" in kwargs
+            and not Task.objects.filter(
+                pk=kwargs["task_pk"], process_id=process_id, flow_task=node
+            ).exists()
+        ):
             raise Http404
         return view(request, *args, **kwargs)
 
     return guarded
 
 
-def guard_process_urls(patterns: Iterable[Any]) -> list[Any]:
+def guard_process_urls(patterns: Iterable[Any], flow: Any, node: Node | None = None) -> list[Any]:
     """Wrap every view whose URL carries a process id, however deeply it is included."""
     patterns = list(patterns)
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            guard_process_urls(pattern.url_patterns)
+            inner = flow.node(pattern.namespace, no_obsolete=True) if pattern.namespace else None
+            guard_process_urls(pattern.url_patterns, flow, inner or node)
         elif isinstance(pattern, URLPattern) and "process_pk" in pattern.pattern.converters:
-            pattern.callback = visible_process_required(pattern.callback)
+            pattern.callback = visible_process_required(pattern.callback, node)
     return patterns
 
 
@@ -91,4 +110,4 @@ class CaseFlowViewset(FlowAppViewset):
     tasks_unassign_path = None
 
     def _get_urls(self) -> list[Any]:
-        return guard_process_urls(super()._get_urls())
+        return guard_process_urls(super()._get_urls(), self._flow_class.instance)

@@ -47,7 +47,7 @@ def _granted_case_file(user: AbstractBaseUser) -> Exists:
 
 
 def cases_visible_to(user: AbstractBaseUser) -> QuerySet:
-    """The cases this user has a reason to see, in a single query whatever their number."""
+    """The cases this user has a reason to see at all, in one query whatever their number."""
     cases = Case.objects.all()
     if not user.is_authenticated or not user.is_active:
         return cases.none()
@@ -59,8 +59,19 @@ def cases_visible_to(user: AbstractBaseUser) -> QuerySet:
     return cases.filter(reason)
 
 
-def visible_process_ids(user: AbstractBaseUser) -> QuerySet:
-    return cases_visible_to(user).values("process_id")
+def case_files_open_to(user: AbstractBaseUser) -> QuerySet:
+    """The cases whose whole file, process and tasks included, this user may read."""
+    cases = Case.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return cases.none()
+    if sees_every_case(user):
+        return cases
+    return cases.filter(_granted_case_file(user))
+
+
+def open_process_ids(user: AbstractBaseUser) -> QuerySet:
+    """Processes of the case files open to the user: what viewflow's pages may show them."""
+    return case_files_open_to(user).values("process_id")
 
 
 def case_access(user: AbstractBaseUser, case: Case) -> CaseAccess:
@@ -68,9 +79,7 @@ def case_access(user: AbstractBaseUser, case: Case) -> CaseAccess:
         return CaseAccess.NONE
     if sees_every_case(user):
         return CaseAccess.FULL
-    if CaseUserObjectPermission.objects.filter(
-        content_object=case, user=user, permission__codename="view_case"
-    ).exists():
+    if case_files_open_to(user).filter(pk=case.pk).exists():
         return CaseAccess.FULL
     if user.has_perm(REGISTER_CASE) and case.registered_by_id == user.pk:
         return CaseAccess.REGISTRATION

@@ -1,0 +1,265 @@
+"""Every URL the project serves, for every role, on their own case, someone else's, a sensitive one.
+
+The URLs are found by walking the resolver, viewflow's included; each must be classified below, so a
+new page fails this test until someone decides who may see it.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from viewflow.workflow.models import Process, Task
+
+from flows import services as flow_services
+from lk3_flow import services
+from lk3_flow.choices import NextStep
+from lk3_flow.models import (
+    Assessment,
+    Case,
+    Closure,
+    CounselingSession,
+    CounselorChange,
+    Partner,
+    Referral,
+)
+from lk3_flow.models import (
+    Client as CaseClient,
+)
+from permissions.selectors import CaseAccess, case_access
+from tests.factories import make_user, registration
+
+PUBLIC = {
+    "login",
+    "set_language",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+ACCOUNT = {"logout", "password_change", "password_change_done", "logout_everywhere"}
+LISTS = {
+    "index",
+    "case:index",
+    "case:inbox",
+    "case:queue",
+    "case:archive",
+    "case:process_list",
+    "case:task_list",
+    "case:chart",
+    "cases:index",
+    "cases:workload",
+    "case:intake:execute",
+}
+CASE_PAGES = {"cases:detail", "cases:withdraw", "cases:reopen", "cases:reassign"}
+PROCESS_PAGES = {"case:process_detail", "case:process_cancel", "case:process_chart"}
+TASK_PAGE = re.compile(r"^case:(\w+):(index|detail|execute|assign|unassign|cancel|undo|revive)$")
+
+ROLES = ["intake", "counselor", "head", "auditor", "administrator"]
+DOMAIN_MODELS: list[type[Model]] = [
+    Case,
+    CaseClient,
+    Assessment,
+    CounselingSession,
+    Referral,
+    Closure,
+    CounselorChange,
+    Partner,
+    Process,
+]
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    converters: frozenset[str]
+
+
+def all_routes() -> list[Route]:
+    routes = []
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                routes.append(
+                    Route(
+                        f"{namespace}{pattern.name}",
+                        prefix + str(pattern.pattern),
+                        frozenset(pattern.pattern.converters),
+                    )
+                )
+
+    walk(get_resolver().url_patterns, "/", "")
+    return routes
+
+
+def classify(route: Route) -> str:
+    if route.name.startswith("admin:"):
+        return "admin"
+    for kind, names in [
+        ("public", PUBLIC),
+        ("account", ACCOUNT),
+        ("list", LISTS),
+        ("case", CASE_PAGES),
+        ("process", PROCESS_PAGES),
+    ]:
+        if route.name in names:
+            return kind
+    if TASK_PAGE.match(route.name):
+        return "task"
+    return "unclassified"
+
+
+def test_every_url_is_classified():
+    unclassified = [route for route in all_routes() if classify(route) == "unclassified"]
+    assert unclassified == []
+
+
+def url_for(route: Route, case: Case, task: Task | None) -> str:
+    url = route.pattern.replace("<int:pk>", str(case.pk))
+    url = url.replace("<int:process_pk>", str(case.process_id))
+    if "<int:task_pk>" in url:
+        url = url.replace("<int:task_pk>", str(task.pk))
+    assert "<" not in url, url
+    return url
+
+
+def step_name(route: Route) -> str:
+    match = TASK_PAGE.match(route.name)
+    return match.group(1) if match else ""
+
+
+def task_of(case: Case, node_name: str) -> Task:
+    """A task of that step in the case, or, when the case has none, its latest task of any step."""
+    tasks = Task.objects.filter(process_id=case.process_id).order_by("-id")
+    return next((task for task in tasks if task.flow_task.name == node_name), tasks.first())
+
+
+def snapshot() -> tuple:
+    """Everything a POST could change on a case, to prove that it did not."""
+    return (
+        tuple(Task.objects.order_by("id").values_list("id", "status", "owner_id")),
+        tuple(Case.objects.order_by("id").values_list("id", "status", "stage", "counselor_id")),
+        tuple(model.objects.count() for model in DOMAIN_MODELS),
+    )
+
+
+@pytest.fixture
+def world(office):
+    """Cases at many steps: the counselor's own, someone else's, and a sensitive one."""
+    office.administrator = make_user("pengelola", "administrator", "Pengelola Sistem")
+    office.administrator.is_staff = True
+    office.administrator.save()
+    own = office.to_counseling(office.register(full_name="Klien Sendiri"))
+    own = office.session(own, NextStep.PROPOSE_REFERRAL)
+    own = office.propose_referral(own)
+
+    def for_other(case: Case) -> Case:
+        return office.step(
+            case,
+            "assign_counselor",
+            office.head,
+            lambda c: services.assign_counselor(
+                case=c, counselor=office.other_counselor, actor=office.head
+            ),
+        )
+
+    other = for_other(
+        flow_services.start_case(
+            actor=office.head, registration=registration(full_name="Klien Orang Lain")
+        )
+    )
+    sensitive = for_other(office.register(full_name="Klien Sensitif", sensitive=True))
+    closed = office.to_closed(office.register(full_name="Klien Selesai"))
+    return {"own": own, "other": other, "sensitive": sensitive, "closed": closed}
+
+
+def fetch(client: Client, method: str, url: str):
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+def test_anonymous_is_sent_to_login_everywhere(world):
+    client = Client()
+    case = world["own"]
+    for route in all_routes():
+        kind = classify(route)
+        if kind in ("public", "admin"):
+            continue
+        url = url_for(route, case, task_of(case, step_name(route)))
+        for method in ("GET", "POST"):
+            response = fetch(client, method, url)
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert "/accounts/login/" in response.url, (method, url, response.url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(office, world, role):
+    user = getattr(office, role)
+    client = Client()
+    client.force_login(user)
+    case_routes = [r for r in all_routes() if classify(r) in ("case", "process", "task")]
+    for scenario, case in world.items():
+        access = case_access(user, case)
+        for route in case_routes:
+            url = url_for(route, case, task_of(case, step_name(route)))
+            for method in ("GET", "POST"):
+                before = snapshot()
+                response = fetch(client, method, url)
+                status = response.status_code
+                assert status < 500, (role, scenario, method, url, status)
+                if access == CaseAccess.NONE:
+                    assert status in (403, 404, 405), (role, scenario, method, url, status)
+                if access == CaseAccess.REGISTRATION and status == 200:
+                    assert route.name in ("cases:detail", "cases:reopen"), (role, scenario, url)
+                if role == "auditor" and method == "POST":
+                    assert snapshot() == before, (scenario, url, status)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_lists_never_show_invisible_cases(office, world, role):
+    user = getattr(office, role)
+    client = Client()
+    client.force_login(user)
+    hidden = [case for case in world.values() if case_access(user, case) == CaseAccess.NONE]
+    for route in all_routes():
+        if classify(route) != "list" or route.name == "case:intake:execute":
+            continue
+        response = client.get(route.pattern)
+        if response.status_code != 200:
+            assert response.status_code in (302, 403), (role, route.pattern)
+            continue
+        html = response.content.decode()
+        for case in hidden:
+            assert case.number not in html, (role, route.pattern, case.number)
+            assert case.client.full_name not in html, (role, route.pattern)
+            assert f"#{case.process_id}/" not in html, (role, route.pattern)
+
+
+def test_a_task_id_from_another_case_or_step_is_refused(client, office, world):
+    own, other = world["own"], world["other"]
+    client.force_login(office.counselor)
+    foreign_task = Task.objects.filter(process_id=other.process_id).order_by("-id").first()
+    own_task = task_of(own, "counseling")
+    for url in [
+        f"/case/{own.process_id}/{foreign_task.flow_task.name}/{foreign_task.pk}/detail/",
+        f"/case/{own.process_id}/approve_referral/{own_task.pk}/execute/",
+        f"/case/{own.process_id}/approve_referral/{own_task.pk}/detail/",
+    ]:
+        before = snapshot()
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"decision": "approve"}).status_code == 404, url
+        assert snapshot() == before
+
+
+def test_auditor_reads_every_case_file(client, office, world):
+    client.force_login(office.auditor)
+    for case in world.values():
+        response = client.get(f"/cases/{case.pk}/")
+        assert response.status_code == 200
+        assert case.client.full_name in response.content.decode()

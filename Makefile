@@ -37,4 +37,6 @@ migrate-check: install
 messages: install
 	cd . && DEBUG=true $(BIN)/python manage.py makemessages -l id --no-obsolete -i ".venv/*" -i "tests/*" -i "var/*" -i "build/*"
 	msgcat --use-first lk3_flow/locale/id/LC_MESSAGES/django.po lk3_flow/locale/id/viewflow.po -o lk3_flow/locale/id/LC_MESSAGES/django.po
+	# msgmerge's fuzzy guesses are usually wrong: new strings start untranslated instead.
+	msgattrib --clear-fuzzy --empty lk3_flow/locale/id/LC_MESSAGES/django.po -o lk3_flow/locale/id/LC_MESSAGES/django.po
 	msgfmt --check -o lk3_flow/locale/id/LC_MESSAGES/django.mo lk3_flow/locale/id/LC_MESSAGES/django.po

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from letters.models import LetterKind
+from letters.services import issue_letter
 from lk3_flow import selectors, services
 from lk3_flow.choices import NextStep
 from permissions.roles import MANAGE_CASE, REGISTER_CASE
@@ -30,11 +32,16 @@ class CaseFlow(flow.Flow):
         flow.Start(views.IntakeView.as_view())
         .Annotation(title=_("Client and case registration"))
         .Permission(REGISTER_CASE)
-        .Next(this.assign_counselor)
+        .Next(this.registration_letters)
     )
     reopen = (
         flow.StartHandle(this.attach_reopened_case)
         .Annotation(title=_("Reopening of a closed case"))
+        .Next(this.registration_letters)
+    )
+    registration_letters = (
+        flow.Function(this.issue_registration_letters)
+        .Annotation(title=_("Registration receipt and consent statement"))
         .Next(this.assign_counselor)
     )
 
@@ -43,6 +50,11 @@ class CaseFlow(flow.Flow):
         .Annotation(title=_("Counselor assignment"))
         .Permission(MANAGE_CASE)
         .onCreate(this.enter_stage)
+        .Next(this.assignment_letter)
+    )
+    assignment_letter = (
+        flow.Function(this.issue_assignment_letter)
+        .Annotation(title=_("Letter of assignment"))
         .Next(this.assessment)
     )
 
@@ -63,8 +75,13 @@ class CaseFlow(flow.Flow):
     check_assessment = (
         flow.If(this.is_assessment_approved)
         .Annotation(title=_("Assessment approved?"))
-        .Then(this.counseling)
+        .Then(this.assessment_report)
         .Else(this.assessment, task_data=this.assessment_return_note)
+    )
+    assessment_report = (
+        flow.Function(this.issue_assessment_report)
+        .Annotation(title=_("Assessment report"))
+        .Next(this.counseling)
     )
 
     counseling = (
@@ -72,6 +89,11 @@ class CaseFlow(flow.Flow):
         .Annotation(title=_("Counseling session"))
         .Assign(this.case_counselor)
         .onCreate(this.enter_stage)
+        .Next(this.invitation_letter)
+    )
+    invitation_letter = (
+        flow.Function(this.issue_invitation_if_scheduled)
+        .Annotation(title=_("Counseling invitation, when a next session is scheduled"))
         .Next(this.choose_next_step)
     )
     choose_next_step = (
@@ -99,8 +121,13 @@ class CaseFlow(flow.Flow):
     check_referral = (
         flow.If(this.is_referral_approved)
         .Annotation(title=_("Referral approved?"))
-        .Then(this.partner_response)
+        .Then(this.referral_letter)
         .Else(this.counseling, task_data=this.referral_return_note)
+    )
+    referral_letter = (
+        flow.Function(this.issue_referral_letter)
+        .Annotation(title=_("Referral letter"))
+        .Next(this.partner_response)
     )
     partner_response = (
         flow.View(views.PartnerResponseView.as_view())
@@ -130,10 +157,20 @@ class CaseFlow(flow.Flow):
         .Then(this.close)
         .Else(this.counseling, task_data=this.closure_return_note)
     )
-    close = flow.Function(this.close_case).Annotation(title=_("Closing the case")).Next(this.end)
+    close = (
+        flow.Function(this.close_case)
+        .Annotation(title=_("Closing the case"))
+        .Next(this.completion_letter)
+    )
+    completion_letter = (
+        flow.Function(this.issue_completion_letter)
+        .Annotation(title=_("Certificate of service completion"))
+        .Next(this.end)
+    )
     end = flow.End().Annotation(title=_("Done"))
 
-    def attach_reopened_case(self, activation: Any, case: Any) -> Any:
+    def attach_reopened_case(self, activation: Any, case: Any, actor: Any) -> Any:
+        activation.task.owner = actor
         activation.process.save()
         services.link_process(case, activation.process)
         return case
@@ -170,6 +207,60 @@ class CaseFlow(flow.Flow):
 
     def close_case(self, activation: Any) -> None:
         services.close_case(activation.process.case)
+
+    def issue_registration_letters(self, activation: Any) -> None:
+        case, officer = activation.process.case, acting_person(activation)
+        issue_letter(LetterKind.REGISTRATION_RECEIPT, case, signer=officer)
+        issue_letter(LetterKind.SERVICE_CONSENT, case, signer=officer)
+
+    def issue_assignment_letter(self, activation: Any) -> None:
+        issue_letter(
+            LetterKind.ASSIGNMENT, activation.process.case, signer=acting_person(activation)
+        )
+
+    def issue_assessment_report(self, activation: Any) -> None:
+        issue_letter(
+            LetterKind.ASSESSMENT_REPORT, activation.process.case, signer=acting_person(activation)
+        )
+
+    def issue_invitation_if_scheduled(self, activation: Any) -> None:
+        case = activation.process.case
+        session = selectors.latest_session(case)
+        if session.next_session_at:
+            issue_letter(
+                LetterKind.COUNSELING_INVITATION,
+                case,
+                signer=acting_person(activation),
+                session=session,
+            )
+
+    def issue_referral_letter(self, activation: Any) -> None:
+        case = activation.process.case
+        issue_letter(
+            LetterKind.REFERRAL,
+            case,
+            signer=acting_person(activation),
+            referral=selectors.latest_referral(case),
+        )
+
+    def issue_completion_letter(self, activation: Any) -> None:
+        case = activation.process.case
+        issue_letter(
+            LetterKind.SERVICE_COMPLETION,
+            case,
+            signer=acting_person(activation),
+            closure=selectors.latest_closure(case),
+        )
+
+
+def acting_person(activation: Any) -> Any:
+    """The person whose step led here: the owner of the nearest preceding human task."""
+    task = activation.task
+    while task is not None:
+        if task.owner_id:
+            return task.owner
+        task = task.previous.order_by("-id").first()
+    raise ValueError(f"No person acted before task {activation.task.pk}")
 
 
 def _return_note(returned: Any) -> dict[str, str]:

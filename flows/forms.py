@@ -191,8 +191,13 @@ class CounselingSessionForm(forms.ModelForm):
             "notes",
             "progress",
             "next_step",
+            "next_session_at",
         ]
-        field_classes = {"scheduled_at": LocalDateTimeField, "held_at": LocalDateTimeField}
+        field_classes = {
+            "scheduled_at": LocalDateTimeField,
+            "held_at": LocalDateTimeField,
+            "next_session_at": LocalDateTimeField,
+        }
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 4}),
             "progress": forms.Textarea(attrs={"rows": 3}),
@@ -203,6 +208,13 @@ class CounselingSessionForm(forms.ModelForm):
         scheduled, held = cleaned.get("scheduled_at"), cleaned.get("held_at")
         if scheduled and held and held < scheduled:
             self.add_error("held_at", _("The time held cannot be before the scheduled time."))
+        next_session = cleaned.get("next_session_at")
+        if next_session and cleaned.get("next_step") != NextStep.ANOTHER_SESSION:
+            self.add_error(
+                "next_session_at", _("A next session is scheduled only when counseling goes on.")
+            )
+        if next_session and next_session <= (held or scheduled or next_session):
+            self.add_error("next_session_at", _("The next session must come after this one."))
         return cleaned
 
 

@@ -92,7 +92,7 @@ def reopen_case(case: Case, *, actor: AbstractBaseUser, reason: str) -> Case:
         new_case = services.register_case(
             actor=actor, registration=services.reopening_of(case, reason=reason)
         )
-        CaseFlow.reopen.run(case=new_case)
+        CaseFlow.reopen.run(case=new_case, actor=actor)
     return new_case
 
 

@@ -224,6 +224,7 @@ class CounselingSession(TimeStamped):
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), null=True, blank=True
     )
+    next_session_at = models.DateTimeField(_("next session scheduled at"), null=True, blank=True)
     notes = models.TextField(_("session notes"))
     progress = models.TextField(_("client progress"), blank=True)
     next_step = models.CharField(_("next step"), max_length=30, choices=NextStep.choices)

@@ -7,6 +7,7 @@ from viewflow.urls import Application, Site
 
 from flows.flows import CaseFlow
 from flows.viewset import CaseFlowViewset
+from letters import views as letter_views
 from permissions.views import EndAllSessionsView
 
 from . import views
@@ -38,6 +39,14 @@ site = Site(
 )
 
 urlpatterns = [
+    path("verifikasi/", letter_views.VerifyByCodeView.as_view(), name="verify_letter_by_code"),
+    path("verifikasi/<str:token>/", letter_views.VerifyLetterView.as_view(), name="verify_letter"),
+    path(
+        "surat/<int:pk>/unduh/", letter_views.DownloadLetterView.as_view(), name="letter_download"
+    ),
+    path(
+        "surat/<int:pk>/koreksi/", letter_views.CorrectLetterView.as_view(), name="letter_correct"
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/logout-everywhere/",

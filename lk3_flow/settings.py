@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "lk3_flow",
     "flows",
+    "letters",
     "permissions",
 ]
 
@@ -130,6 +131,9 @@ LOCALE_PATHS = [BASE_DIR / "lk3_flow" / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
+
+# The address people outside the office use to reach the letter verification page.
+LK3_PUBLIC_URL = env("LK3_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

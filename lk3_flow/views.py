@@ -14,6 +14,7 @@ from django.views import generic
 from flows import selectors as flow_selectors
 from flows import services as flow_services
 from flows.forms import ReasonForm, ReassignForm
+from letters.selectors import letters_readable_by
 from permissions.selectors import (
     CaseAccess,
     case_access,
@@ -82,6 +83,8 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
             tasks=[(task, _task_action(task, user)) for task in flow_services.open_tasks(case)]
             if full_file
             else [],
+            letters=letters_readable_by(user, case),
+            can_correct_letters=may_withdraw_cases(user),
             can_withdraw=is_open and may_withdraw_cases(user),
             can_reassign=is_open and case.counselor_id is not None and may_reassign_cases(user),
             can_reopen=case.status == CaseStatus.CLOSED and may_reopen_cases(user),

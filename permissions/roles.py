@@ -61,6 +61,8 @@ ADMINISTRATOR = Role(
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
+        "letters.view_institutionprofile",
+        "letters.change_institutionprofile",
     ),
 )
 

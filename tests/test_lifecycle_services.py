@@ -52,18 +52,24 @@ def test_straight_through_without_referral(office):
     assert open_task_names(case) == []
     assert done_task_names(case) == [
         "intake",
+        "registration_letters",
         "assign_counselor",
+        "assignment_letter",
         "assessment",
         "approve_assessment",
         "check_assessment",
+        "assessment_report",
         "counseling",
+        "invitation_letter",
         "choose_next_step",
         "counseling",
+        "invitation_letter",
         "choose_next_step",
         "propose_closure",
         "approve_closure",
         "check_closure",
         "close",
+        "completion_letter",
         "end",
     ]
 

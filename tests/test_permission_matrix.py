@@ -16,6 +16,7 @@ from viewflow.workflow.models import Process, Task
 from flows import services as flow_services
 from lk3_flow import services
 from lk3_flow.choices import NextStep
+from letters.models import Letter
 from lk3_flow.models import (
     Assessment,
     Case,
@@ -25,6 +26,7 @@ from lk3_flow.models import (
     Partner,
     Referral,
 )
+from letters.models import Letter
 from lk3_flow.models import (
     Client as CaseClient,
 )
@@ -33,6 +35,8 @@ from tests.factories import make_user, registration
 
 PUBLIC = {
     "login",
+    "verify_letter",
+    "verify_letter_by_code",
     "set_language",
     "password_reset",
     "password_reset_done",
@@ -55,6 +59,7 @@ LISTS = {
 }
 CASE_PAGES = {"cases:detail", "cases:withdraw", "cases:reopen", "cases:reassign"}
 PROCESS_PAGES = {"case:process_detail", "case:process_cancel", "case:process_chart"}
+LETTER_PAGES = {"letter_download", "letter_correct"}
 TASK_PAGE = re.compile(r"^case:(\w+):(index|detail|execute|assign|unassign|cancel|undo|revive)$")
 
 ROLES = ["intake", "counselor", "head", "auditor", "administrator"]
@@ -68,6 +73,7 @@ DOMAIN_MODELS: list[type[Model]] = [
     CounselorChange,
     Partner,
     Process,
+    Letter,
 ]
 
 
@@ -108,6 +114,7 @@ def classify(route: Route) -> str:
         ("list", LISTS),
         ("case", CASE_PAGES),
         ("process", PROCESS_PAGES),
+        ("letter", LETTER_PAGES),
     ]:
         if route.name in names:
             return kind
@@ -122,7 +129,9 @@ def test_every_url_is_classified():
 
 
 def url_for(route: Route, case: Case, task: Task | None) -> str:
-    url = route.pattern.replace("<int:pk>", str(case.pk))
+    """The route's URL about `case`: its page, its process, the task, or its first letter."""
+    target = case.letters.order_by("id").first() if classify(route) == "letter" else case
+    url = route.pattern.replace("<int:pk>", str(target.pk))
     url = url.replace("<int:process_pk>", str(case.process_id))
     if "<int:task_pk>" in url:
         url = url.replace("<int:task_pk>", str(task.pk))
@@ -203,7 +212,7 @@ def test_role_matrix(office, world, role):
     user = getattr(office, role)
     client = Client()
     client.force_login(user)
-    case_routes = [r for r in all_routes() if classify(r) in ("case", "process", "task")]
+    case_routes = [r for r in all_routes() if classify(r) in ("case", "process", "task", "letter")]
     for scenario, case in world.items():
         access = case_access(user, case)
         for route in case_routes:
@@ -216,7 +225,11 @@ def test_role_matrix(office, world, role):
                 if access == CaseAccess.NONE:
                     assert status in (403, 404, 405), (role, scenario, method, url, status)
                 if access == CaseAccess.REGISTRATION and status == 200:
-                    assert route.name in ("cases:detail", "cases:reopen"), (role, scenario, url)
+                    assert route.name in ("cases:detail", "cases:reopen", "letter_download"), (
+                        role,
+                        scenario,
+                        url,
+                    )
                 if role == "auditor" and method == "POST":
                     assert snapshot() == before, (scenario, url, status)
 

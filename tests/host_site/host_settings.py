@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "lk3_flow",
     "flows",
+    "letters",
     "permissions",
 ]
 MIDDLEWARE = [
@@ -51,6 +52,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "login"
 STATIC_URL = "static/"
+LK3_PUBLIC_URL = "https://host.example"
 LANGUAGE_CODE = "id"
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True

@@ -1,0 +1,131 @@
+"""Official letters (surat dinas): the institution that issues them, and every letter issued."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_NUMBER_PATTERN = "{seq:03d}/{code}/LK3-LBK/{roman_month}/{year}"
+
+
+class PaperSize(models.TextChoices):
+    A4 = "A4", _("A4 (210 x 297 mm)")
+    F4 = "F4", _("F4 (215 x 330 mm)")
+
+
+class LetterKind(models.TextChoices):
+    REGISTRATION_RECEIPT = "registration_receipt", _("Registration receipt")
+    SERVICE_CONSENT = "service_consent", _("Statement of consent to services")
+    ASSIGNMENT = "assignment", _("Letter of assignment")
+    ASSESSMENT_REPORT = "assessment_report", _("Assessment report")
+    COUNSELING_INVITATION = "counseling_invitation", _("Counseling invitation")
+    REFERRAL = "referral", _("Referral letter")
+    SERVICE_COMPLETION = "service_completion", _("Certificate of service completion")
+
+
+class LetterStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")
+
+
+class InstitutionProfile(models.Model):
+    """The letterhead and signing place of the institution; one row, edited by the Pengelola."""
+
+    government = models.CharField(
+        _("government"), max_length=200, default="PEMERINTAH KABUPATEN LEBAK"
+    )
+    agency = models.CharField(_("agency"), max_length=200, default="DINAS SOSIAL")
+    name = models.CharField(
+        _("institution name"),
+        max_length=200,
+        default="LEMBAGA KONSULTASI KESEJAHTERAAN KELUARGA (LK3)",
+    )
+    address = models.CharField(
+        _("address"),
+        max_length=300,
+        default="Jl. Abdi Negara No. 3, Rangkasbitung, Kabupaten Lebak, Banten 42312",
+    )
+    phone = models.CharField(_("telephone"), max_length=60, blank=True, default="(0252) 201012")
+    email = models.EmailField(_("e-mail"), blank=True, default="lk3@lebakkab.go.id")
+    website = models.CharField(_("website"), max_length=120, blank=True)
+    city = models.CharField(_("place of signing"), max_length=100, default="Rangkasbitung")
+    logo = models.FileField(_("logo (PNG or SVG)"), upload_to="institution/", blank=True)
+    paper_size = models.CharField(
+        _("paper size"), max_length=2, choices=PaperSize.choices, default=PaperSize.A4
+    )
+    number_pattern = models.CharField(
+        _("letter number pattern"),
+        max_length=120,
+        default=DEFAULT_NUMBER_PATTERN,
+        help_text=_(
+            "Fields: {seq} (e.g. {seq:03d}), {code}, {roman_month}, {month}, {year}. "
+            "Numbers restart every calendar year for each kind of letter."
+        ),
+    )
+    copies_to = models.TextField(
+        _("standard copies (tembusan)"),
+        blank=True,
+        default="Kepala Dinas Sosial Kabupaten Lebak\nArsip",
+        help_text=_("One recipient per line."),
+    )
+
+    class Meta:
+        verbose_name = _("institution profile")
+        verbose_name_plural = _("institution profile")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Letter(models.Model):
+    """An issued letter. Its bytes never change: a correction is a new letter superseding it."""
+
+    case = models.ForeignKey(
+        "lk3_flow.Case", on_delete=models.PROTECT, related_name="letters", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=LetterKind.choices)
+    number = models.CharField(_("number"), max_length=120, unique=True)
+    sequence = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_on = models.DateField(_("letter date"))
+    subject = models.CharField(_("subject"), max_length=300)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("signed by"), max_length=200)
+    signer_position = models.CharField(_("position"), max_length=200)
+    signer_nip = models.CharField(_("NIP"), max_length=18, blank=True)
+    token = models.CharField(max_length=64, unique=True)
+    short_code = models.CharField(_("verification code"), max_length=11, unique=True)
+    pdf = models.FileField(upload_to="letters/")
+    sha256 = models.CharField(max_length=64)
+    template_version = models.CharField(max_length=20)
+    status = models.CharField(
+        _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.VALID
+    )
+    superseded_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for correction"), blank=True)
+    assessment = models.ForeignKey(
+        "lk3_flow.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    session = models.ForeignKey(
+        "lk3_flow.CounselingSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    referral = models.ForeignKey(
+        "lk3_flow.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closure = models.ForeignKey(
+        "lk3_flow.Closure", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["issued_at", "id"]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,141 @@
+"""Issuing, storing and correcting letters.
+
+A letter is issued inside the transaction of the step that calls for it: if the step fails, the
+number drawn for it is rolled back with everything else. The stored PDF is never regenerated.
+"""
+
+import base64
+import hashlib
+import secrets
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+
+from lk3_flow.models import Case
+
+from . import content
+from .models import InstitutionProfile, Letter, LetterStatus
+from .numbering import draw_number
+from .rendering import html_to_pdf
+from .selectors import institution_profile
+
+# Raised whenever the letter templates or their stylesheet change in a way that shows.
+TEMPLATE_VERSION = "2026.11-1"
+SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def indonesian_date(day: Any) -> str:
+    """'27 November 2026': full month names, as official letters require."""
+    with translation.override("id"):
+        return dateformat.format(day, "j F Y")
+
+
+def _short_code() -> str:
+    code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(10))
+    return f"{code[:5]}-{code[5:]}"
+
+
+def verification_url(token: str) -> str:
+    return settings.LK3_PUBLIC_URL.rstrip("/") + reverse("verify_letter", args=[token])
+
+
+def _qr_svg(url: str) -> str:
+    return segno.make(url, error="m", boost_error=False).svg_inline(scale=2, border=0)
+
+
+def _logo_src(profile: InstitutionProfile) -> str:
+    """The uploaded logo inlined as a data URL, or the bundled emblem."""
+    if not profile.logo:
+        return "lk3-asset:logo.svg"
+    with profile.logo.open("rb") as logo:
+        data = logo.read()
+    mime = "image/svg+xml" if profile.logo.name.lower().endswith(".svg") else "image/png"
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def _signer_facts(signer: AbstractBaseUser) -> dict[str, str]:
+    profile = getattr(signer, "lk3_profile", None)
+    return {
+        "signer_name": signer.get_full_name() or signer.get_username(),
+        "signer_position": (profile.position if profile else "") or _("Staff"),
+        "signer_nip": profile.nip if profile else "",
+    }
+
+
+def render_letter_html(letter: Letter, draft: content.LetterDraft, profile: Any) -> str:
+    url = verification_url(letter.token)
+    context = {
+        "letter": letter,
+        "draft": draft,
+        "case": draft.case,
+        "client": draft.case.client,
+        "profile": profile,
+        "logo_src": _logo_src(profile),
+        "date_line": f"{profile.city}, {indonesian_date(letter.issued_on)}",
+        "verification_url": url,
+        "qr_svg": _qr_svg(url),
+        **draft.records,
+    }
+    with translation.override("id"):
+        return render_to_string(draft.template_name, context)
+
+
+@transaction.atomic
+def issue_letter(kind: str, case: Case, *, signer: AbstractBaseUser, **records: Any) -> Letter:
+    """Number, render, store and record one letter about the case."""
+    profile = institution_profile()
+    draft = content.draft(kind, case, profile, **records)
+    issued_at = timezone.now()
+    issued_on = timezone.localdate(issued_at)
+    sequence, number = draw_number(profile.number_pattern, kind=kind, on=issued_on)
+    letter = Letter(
+        case=case,
+        kind=kind,
+        number=number,
+        sequence=sequence,
+        issued_at=issued_at,
+        issued_on=issued_on,
+        subject=draft.subject,
+        signer=signer,
+        token=secrets.token_urlsafe(32),
+        short_code=_short_code(),
+        template_version=TEMPLATE_VERSION,
+        **_signer_facts(signer),
+        **{name: records[name] for name in ("session", "referral", "closure") if name in records},
+    )
+    pdf = html_to_pdf(render_letter_html(letter, draft, profile))
+    letter.sha256 = hashlib.sha256(pdf).hexdigest()
+    letter.pdf.save(f"{issued_on.year}/{letter.token}.pdf", ContentFile(pdf), save=False)
+    letter.save()
+    return letter
+
+
+@transaction.atomic
+def correct_letter(letter: Letter, *, signer: AbstractBaseUser, reason: str) -> Letter:
+    """Issue a corrected letter from today's records; the old one is revoked and points to it."""
+    if not reason.strip():
+        raise ValidationError(_("A reason for the correction is required."))
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != LetterStatus.VALID:
+        raise ValidationError(_("This letter has already been revoked."))
+    records = {
+        name: getattr(letter, name)
+        for name in ("session", "referral", "closure")
+        if getattr(letter, f"{name}_id")
+    }
+    replacement = issue_letter(letter.kind, letter.case, signer=signer, **records)
+    letter.status = LetterStatus.REVOKED
+    letter.revoked_at = timezone.now()
+    letter.revocation_reason = reason
+    letter.superseded_by = replacement
+    letter.save(update_fields=["status", "revoked_at", "revocation_reason", "superseded_by"])
+    return replacement

@@ -1,0 +1,115 @@
+"""Letter pages: download for those who may read the case, public verification for everyone."""
+
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from flows.forms import ReasonForm
+from permissions.selectors import may_withdraw_cases
+
+from . import selectors, services
+from .forms import CompareUploadForm, ShortCodeForm
+from .models import Letter
+
+
+class DownloadLetterView(LoginRequiredMixin, generic.View):
+    def get(self, request: Any, pk: int) -> FileResponse:
+        letter = get_object_or_404(Letter.objects.select_related("case"), pk=pk)
+        if not selectors.may_read_letter(request.user, letter):
+            raise Http404
+        filename = f"{letter.get_kind_display()} {letter.number}.pdf".replace("/", "-")
+        return FileResponse(
+            letter.pdf.open("rb"),
+            as_attachment=True,
+            filename=filename,
+            content_type="application/pdf",
+        )
+
+
+class CorrectLetterView(LoginRequiredMixin, generic.FormView):
+    """A head replaces a wrong letter by a new one; the old one stays, marked revoked."""
+
+    form_class = ReasonForm
+    template_name = "lk3_flow/case_action.html"
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not may_withdraw_cases(request.user):
+            raise PermissionDenied
+        self.letter = get_object_or_404(Letter.objects.select_related("case"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        title = _("Issue a correction of letter %(number)s") % {"number": self.letter.number}
+        return super().get_context_data(case=self.letter.case, title=title, **kwargs)
+
+    def form_valid(self, form: ReasonForm) -> HttpResponse:
+        try:
+            replacement = services.correct_letter(
+                self.letter, signer=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Letter %(old)s is revoked; %(new)s replaces it.")
+            % {"old": self.letter.number, "new": replacement.number},
+        )
+        return HttpResponseRedirect(reverse("cases:detail", args=[self.letter.case_id]))
+
+
+@method_decorator(login_not_required, name="dispatch")
+class VerifyLetterView(generic.View):
+    """What anyone may know about a letter: never any personal data of the client."""
+
+    template_name = "letters/verify.html"
+
+    def get(self, request: Any, token: str) -> HttpResponse:
+        return self.page(request, token, CompareUploadForm())
+
+    def post(self, request: Any, token: str) -> HttpResponse:
+        form = CompareUploadForm(request.POST, request.FILES)
+        match = None
+        if form.is_valid():
+            letter = self.letter(token)
+            match = hashlib.sha256(form.cleaned_data["pdf"]).hexdigest() == letter.sha256
+        return self.page(request, token, form, match)
+
+    def letter(self, token: str) -> Letter:
+        letter = selectors.letter_by_token(token)
+        if letter is None:
+            raise Http404
+        return letter
+
+    def page(
+        self, request: Any, token: str, form: CompareUploadForm, match: bool | None = None
+    ) -> HttpResponse:
+        letter = selectors.letter_by_token(token)
+        status = 200 if letter else 404
+        context = {"letter": letter, "form": form, "match": match}
+        return render(request, self.template_name, context, status=status)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class VerifyByCodeView(generic.FormView):
+    """For a printed letter: type the short code printed under the QR code."""
+
+    form_class = ShortCodeForm
+    template_name = "letters/verify_code.html"
+
+    def form_valid(self, form: ShortCodeForm) -> HttpResponse:
+        letter = selectors.letter_by_short_code(form.cleaned_data["code"])
+        if letter is None:
+            form.add_error("code", _("No letter has this verification code."))
+            return self.form_invalid(form)
+        return redirect("verify_letter", token=letter.token)

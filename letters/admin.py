@@ -14,6 +14,7 @@ class InstitutionProfileForm(forms.ModelForm):
             "government",
             "agency",
             "name",
+            "short_name",
             "address",
             "phone",
             "email",

@@ -39,6 +39,9 @@ class InstitutionProfile(models.Model):
         max_length=200,
         default="LEMBAGA KONSULTASI KESEJAHTERAAN KELUARGA (LK3)",
     )
+    short_name = models.CharField(
+        _("short name used in letter text"), max_length=100, default="LK3 Kabupaten Lebak"
+    )
     address = models.CharField(
         _("address"),
         max_length=300,

@@ -174,6 +174,9 @@ class _CaseDriver:
             "duration_minutes": 60,
             "notes": note,
             "next_step": next_step,
+            "next_session_at": when + datetime.timedelta(days=7)
+            if next_step == NextStep.ANOTHER_SESSION
+            else None,
         }
         self.sessions_held += 1
         self._do(

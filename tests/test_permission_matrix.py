@@ -14,9 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from viewflow.workflow.models import Process, Task
 
 from flows import services as flow_services
+from letters.models import Letter
 from lk3_flow import services
 from lk3_flow.choices import NextStep
-from letters.models import Letter
 from lk3_flow.models import (
     Assessment,
     Case,
@@ -26,7 +26,6 @@ from lk3_flow.models import (
     Partner,
     Referral,
 )
-from letters.models import Letter
 from lk3_flow.models import (
     Client as CaseClient,
 )

@@ -6,6 +6,7 @@ task completion in one transaction: a failure leaves the case and its tasks as t
 """
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from audit.context import acting_as
 from lk3_flow import services
 from lk3_flow.choices import CaseStatus
 from lk3_flow.models import Case
@@ -25,6 +27,17 @@ from .flows import CaseFlow
 from .steps import register_in_activation
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def acting(service: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a service with its `actor` as the person the audit log names for what happens."""
+
+    @wraps(service)
+    def attributed(*args: Any, actor: AbstractBaseUser, **kwargs: Any) -> Any:
+        with acting_as(actor):
+            return service(*args, actor=actor, **kwargs)
+
+    return attributed
 
 
 def _request_for(actor: AbstractBaseUser) -> HttpRequest:
@@ -42,6 +55,7 @@ def open_tasks(case: Case) -> Any:
     )
 
 
+@acting
 def start_case(*, actor: AbstractBaseUser, registration: services.Registration) -> Case:
     flow_task = CaseFlow.intake
     if not flow_task.can_execute(actor):
@@ -52,6 +66,7 @@ def start_case(*, actor: AbstractBaseUser, registration: services.Registration) 
         return register_in_activation(activation, actor=actor, registration=registration)
 
 
+@acting
 def complete_task(
     case: Case, *, actor: AbstractBaseUser, step: Callable[[Case], object], task_name: str
 ) -> None:
@@ -73,6 +88,7 @@ def complete_task(
         activation.execute()
 
 
+@acting
 def withdraw_case(case: Case, *, actor: AbstractBaseUser, reason: str) -> None:
     """End a case's process at whatever stage it is, keeping the head's reason."""
     if not may_withdraw_cases(actor):
@@ -84,6 +100,7 @@ def withdraw_case(case: Case, *, actor: AbstractBaseUser, reason: str) -> None:
         CaseFlow.instance.cancel(case.process)
 
 
+@acting
 def reopen_case(case: Case, *, actor: AbstractBaseUser, reason: str) -> Case:
     """Open a new case for the client of a closed one; it goes straight to counselor assignment."""
     if not may_reopen_cases(actor):
@@ -96,6 +113,7 @@ def reopen_case(case: Case, *, actor: AbstractBaseUser, reason: str) -> Case:
     return new_case
 
 
+@acting
 def reassign_case(
     case: Case, *, actor: AbstractBaseUser, counselor: AbstractBaseUser, reason: str
 ) -> None:
@@ -107,6 +125,8 @@ def reassign_case(
         change = services.change_counselor(
             case=case, counselor=counselor, actor=actor, reason=reason
         )
-        Task.objects.filter(
+        for task in Task.objects.filter(
             process_id=case.process_id, status__in=OPEN_TASK_STATUSES, owner=change.previous
-        ).update(owner=counselor)
+        ):
+            task.owner = counselor
+            task.save(update_fields=["owner"])

@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
+from audit import services as audit
+from audit.models import Action
 from lk3_flow.models import Case
 
 from . import content
@@ -116,6 +118,12 @@ def issue_letter(kind: str, case: Case, *, signer: AbstractBaseUser, **records: 
     letter.sha256 = hashlib.sha256(pdf).hexdigest()
     letter.pdf.save(f"{issued_on.year}/{letter.token}.pdf", ContentFile(pdf), save=False)
     letter.save()
+    audit.record(
+        Action.LETTER_ISSUED,
+        case=case,
+        obj=letter,
+        details={"number": number, "kind": kind, "sha256": letter.sha256},
+    )
     return letter
 
 
@@ -138,4 +146,10 @@ def correct_letter(letter: Letter, *, signer: AbstractBaseUser, reason: str) -> 
     letter.revocation_reason = reason
     letter.superseded_by = replacement
     letter.save(update_fields=["status", "revoked_at", "revocation_reason", "superseded_by"])
+    audit.record(
+        Action.LETTER_REVOKED,
+        case=letter.case,
+        obj=letter,
+        details={"reason": reason, "replaced_by": replacement.number},
+    )
     return replacement

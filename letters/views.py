@@ -14,6 +14,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from audit import services as audit
+from audit.models import Action
 from flows.forms import ReasonForm
 from permissions.selectors import may_withdraw_cases
 
@@ -27,6 +29,12 @@ class DownloadLetterView(LoginRequiredMixin, generic.View):
         letter = get_object_or_404(Letter.objects.select_related("case"), pk=pk)
         if not selectors.may_read_letter(request.user, letter):
             raise Http404
+        audit.record(
+            Action.LETTER_DOWNLOADED,
+            case=letter.case,
+            obj=letter,
+            details={"number": letter.number},
+        )
         filename = f"{letter.get_kind_display()} {letter.number}.pdf".replace("/", "-")
         return FileResponse(
             letter.pdf.open("rb"),
@@ -75,7 +83,18 @@ class VerifyLetterView(generic.View):
     template_name = "letters/verify.html"
 
     def get(self, request: Any, token: str) -> HttpResponse:
+        letter = selectors.letter_by_token(token)
+        if letter is not None:
+            self.record(letter, letter.status)
         return self.page(request, token, CompareUploadForm())
+
+    def record(self, letter: Letter, result: str) -> None:
+        audit.record(
+            Action.LETTER_VERIFIED,
+            case=letter.case,
+            obj=letter,
+            details={"number": letter.number, "result": result},
+        )
 
     def post(self, request: Any, token: str) -> HttpResponse:
         form = CompareUploadForm(request.POST, request.FILES)
@@ -83,6 +102,7 @@ class VerifyLetterView(generic.View):
         if form.is_valid():
             letter = self.letter(token)
             match = hashlib.sha256(form.cleaned_data["pdf"]).hexdigest() == letter.sha256
+            self.record(letter, "match" if match else "mismatch")
         return self.page(request, token, form, match)
 
     def letter(self, token: str) -> Letter:

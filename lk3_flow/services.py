@@ -16,6 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
+from audit.models import Action
 from permissions.selectors import counselors
 from permissions.services import grant_case_file, revoke_case_file
 
@@ -80,6 +82,8 @@ def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Cas
         client = Client(registered_by=actor, **registration.client_data)
         client.full_clean()
         client.save()
+        created = {name: [None, value] for name, value in registration.client_data.items()}
+        audit.record(Action.CLIENT_CREATED, obj=client, details={"changes": created})
     for member in registration.members:
         HouseholdMember.objects.create(client=client, **member)
     case = Case(
@@ -91,7 +95,32 @@ def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Cas
     )
     case.full_clean(exclude=["process"])
     case.save()
+    created = {name: [None, value] for name, value in case_data.items()}
+    created["number"] = [None, case.number]
+    audit.record(Action.CASE_CREATED, case=case, obj=case, details={"changes": created})
     return case
+
+
+def _case_state(case: Case) -> dict[str, Any]:
+    """The case fields a change is recorded for, as people read them."""
+    return {
+        "counselor": str(case.counselor.get_full_name() or case.counselor)
+        if case.counselor
+        else None,
+        "stage": case.stage,
+        "status": case.status,
+        "withdrawal_reason": case.withdrawal_reason,
+    }
+
+
+def _save_case(case: Case, before: dict[str, Any], fields: list[str], **extra: Any) -> None:
+    """Save the changed fields and record them, before and after, in the audit log."""
+    case.save(update_fields=[*fields, "updated_at"])
+    changes = audit.field_changes(before, _case_state(case))
+    if changes:
+        audit.record(
+            Action.CASE_CHANGED, case=case, obj=case, details={"changes": changes, **extra}
+        )
 
 
 def link_process(case: Case, process: Any) -> None:
@@ -100,8 +129,9 @@ def link_process(case: Case, process: Any) -> None:
 
 
 def enter_stage(case: Case, stage: str) -> None:
+    before = _case_state(case)
     case.stage = stage
-    case.save(update_fields=["stage", "updated_at"])
+    _save_case(case, before, ["stage"])
 
 
 def _require_counselor(user: AbstractBaseUser) -> None:
@@ -112,8 +142,9 @@ def _require_counselor(user: AbstractBaseUser) -> None:
 def assign_counselor(*, case: Case, counselor: AbstractBaseUser, actor: AbstractBaseUser) -> None:
     """Give the case to its counselor, who from now on may open the whole case file."""
     _require_counselor(counselor)
+    before = _case_state(case)
     case.counselor = counselor
-    case.save(update_fields=["counselor", "updated_at"])
+    _save_case(case, before, ["counselor"])
     grant_case_file(case, counselor)
 
 
@@ -132,8 +163,9 @@ def change_counselor(
         case=case, previous=case.counselor, new=counselor, changed_by=actor, reason=reason
     )
     revoke_case_file(case, change.previous)
+    before = _case_state(case)
     case.counselor = counselor
-    case.save(update_fields=["counselor", "updated_at"])
+    _save_case(case, before, ["counselor"], reason=reason)
     grant_case_file(case, counselor)
     return change
 
@@ -157,8 +189,14 @@ def _require_return_reason(approved: bool, comment: str) -> None:
         )
 
 
+def _record_return(item: Any, approved: bool, comment: str) -> None:
+    if not approved:
+        audit.record(Action.TASK_RETURNED, case=item.case, obj=item, details={"comment": comment})
+
+
 def _review(item: Any, *, reviewer: AbstractBaseUser, approved: bool, comment: str) -> None:
     _require_return_reason(approved, comment)
+    _record_return(item, approved, comment)
     item.review = Review.APPROVED if approved else Review.RETURNED
     item.review_comment = comment
     item.reviewed_by = reviewer
@@ -209,6 +247,7 @@ def review_referral(
     if referral is None:
         raise ValidationError(_("There is no proposal awaiting a decision."))
     _require_return_reason(approved, comment)
+    _record_return(referral, approved, comment)
     referral.status = ReferralStatus.SENT if approved else ReferralStatus.RETURNED
     referral.review_comment = comment
     referral.reviewed_by = reviewer
@@ -249,18 +288,20 @@ def review_closure(
 
 
 def close_case(case: Case) -> None:
+    before = _case_state(case)
     case.status = CaseStatus.CLOSED
     case.stage = Stage.CLOSED
-    case.save(update_fields=["status", "stage", "updated_at"])
+    _save_case(case, before, ["status", "stage"])
 
 
 def mark_withdrawn(case: Case, reason: str) -> None:
     if not reason.strip():
         raise ValidationError(_("A reason for withdrawing the case is required."))
+    before = _case_state(case)
     case.status = CaseStatus.WITHDRAWN
     case.stage = Stage.WITHDRAWN
     case.withdrawal_reason = reason
-    case.save(update_fields=["status", "stage", "withdrawal_reason", "updated_at"])
+    _save_case(case, before, ["status", "stage", "withdrawal_reason"])
 
 
 def reopening_of(case: Case, *, reason: str) -> Registration:

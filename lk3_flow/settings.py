@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lk3_flow",
     "flows",
     "letters",
+    "audit",
     "permissions",
 ]
 
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     "axes.middleware.AxesMiddleware",
+    "audit.context.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "lk3_flow.urls"

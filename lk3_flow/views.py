@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from audit import services as audit
+from audit.models import Action
 from flows import selectors as flow_selectors
 from flows import services as flow_services
 from flows.forms import ReasonForm, ReassignForm
@@ -74,6 +76,7 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
         case = self.get_case()
         user = self.request.user
         full_file = self.access == CaseAccess.FULL
+        audit.record(Action.CASE_VIEWED, case=case, obj=case, details={"access": self.access.name})
         if full_file:
             case = selectors.case_with_records(case.pk)
         is_open = case.status == CaseStatus.OPEN

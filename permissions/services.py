@@ -5,6 +5,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
+from audit import services as audit
+from audit.models import Action
 from lk3_flow.models import Case
 
 from .models import UserSession
@@ -34,11 +36,26 @@ def grant_case_file(case: Case, user: AbstractBaseUser) -> None:
     """The assigned counselor may read and write the case file and all its records."""
     for permission in CASE_FILE_PERMISSIONS:
         assign_perm(permission, user, case)
+    _record_access(Action.PERMISSION_GRANTED, case, user)
 
 
 def revoke_case_file(case: Case, user: AbstractBaseUser) -> None:
     for permission in CASE_FILE_PERMISSIONS:
         remove_perm(permission, user, case)
+    _record_access(Action.PERMISSION_REVOKED, case, user)
+
+
+def _record_access(action: Action, case: Case, user: AbstractBaseUser) -> None:
+    audit.record(
+        action,
+        case=case,
+        obj=case,
+        details={
+            "user": user.get_full_name() or user.get_username(),
+            "user_id": user.pk,
+            "permissions": list(CASE_FILE_PERMISSIONS),
+        },
+    )
 
 
 def remember_session(user: AbstractBaseUser, session_key: str) -> None:

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "lk3_flow",
     "flows",
     "letters",
+    "audit",
     "permissions",
 ]
 MIDDLEWARE = [
@@ -29,6 +30,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "viewflow.middleware.SiteMiddleware",
+    "audit.context.AuditContextMiddleware",
 ]
 TEMPLATES = [
     {

@@ -1,0 +1,88 @@
+"""The append-only, hash-chained record of everything that happens to a case."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    CASE_CREATED = "case_created", _("Case registered")
+    CASE_CHANGED = "case_changed", _("Case changed")
+    CLIENT_CREATED = "client_created", _("Client registered")
+    CLIENT_CHANGED = "client_changed", _("Client changed")
+    CASE_VIEWED = "case_viewed", _("Case file viewed")
+    TASK_CREATED = "task_created", _("Task created")
+    TASK_ASSIGNED = "task_assigned", _("Task assigned")
+    TASK_STARTED = "task_started", _("Task started")
+    TASK_COMPLETED = "task_completed", _("Task completed")
+    TASK_RETURNED = "task_returned", _("Returned with comment")
+    TASK_CANCELLED = "task_cancelled", _("Task cancelled")
+    TASK_REASSIGNED = "task_reassigned", _("Task reassigned")
+    LETTER_ISSUED = "letter_issued", _("Letter issued")
+    LETTER_DOWNLOADED = "letter_downloaded", _("Letter downloaded")
+    LETTER_REVOKED = "letter_revoked", _("Letter revoked")
+    LETTER_VERIFIED = "letter_verified", _("Letter verified")
+    PERMISSION_GRANTED = "permission_granted", _("Access granted")
+    PERMISSION_REVOKED = "permission_revoked", _("Access revoked")
+    EXPORTED = "exported", _("Exported")
+    LOGGED_IN = "logged_in", _("Logged in")
+    LOGGED_OUT = "logged_out", _("Logged out")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+
+
+class AuditEvent(models.Model):
+    """One event. Database triggers refuse UPDATE and DELETE on this table."""
+
+    position = models.PositiveBigIntegerField(_("position"), unique=True)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    actor_role = models.CharField(_("role"), max_length=100, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    case = models.ForeignKey(
+        "lk3_flow.Case",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("case"),
+    )
+    object_type = models.CharField(_("object"), max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_label = models.CharField(max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    request_id = models.CharField(_("request"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["position"]
+        indexes = [models.Index(fields=["case", "position"])]
+
+    def __str__(self) -> str:
+        return f"#{self.position} {self.action}"
+
+
+class ChainHead(models.Model):
+    """The latest link of the chain; its row lock serialises appends."""
+
+    count = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.hash}"

@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     PERMISSION_GRANTED = "permission_granted", _("Access granted")
     PERMISSION_REVOKED = "permission_revoked", _("Access revoked")
     EXPORTED = "exported", _("Exported")
+    AUDIT_SEARCHED = "audit_searched", _("Audit search")
     LOGGED_IN = "logged_in", _("Logged in")
     LOGGED_OUT = "logged_out", _("Logged out")
     LOGIN_FAILED = "login_failed", _("Failed login")

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
+from audit import views as audit_views
 from flows.flows import CaseFlow
 from flows.viewset import CaseFlowViewset
 from letters import views as letter_views
+from permissions.roles import AUDIT_CASE
 from permissions.views import EndAllSessionsView
 
 from . import views
@@ -29,12 +31,30 @@ class CaseApp(Application):
     workload_path = path("beban-kerja/", views.WorkloadView.as_view(), name="workload")
 
 
+class AuditApp(Application):
+    title = _("Audit")
+    icon = "policy"
+    app_name = "audit"
+    permission = AUDIT_CASE
+    menu_template_name = "audit/menu.html"
+
+    index_path = path("", audit_views.CaseSearchView.as_view(), name="index")
+    timeline_path = path("kasus/<int:pk>/", audit_views.CaseTimelineView.as_view(), name="timeline")
+    timeline_csv_path = path(
+        "kasus/<int:pk>/csv/", audit_views.TimelineCsvView.as_view(), name="timeline_csv"
+    )
+    timeline_pdf_path = path(
+        "kasus/<int:pk>/pdf/", audit_views.TimelinePdfView.as_view(), name="timeline_pdf"
+    )
+
+
 case_app = CaseApp()
 site = Site(
     title=_("LK3 Flow"),
     viewsets=[
         CaseFlowViewset(CaseFlow, icon="assignment", title=_("Case Services")),
         case_app,
+        AuditApp(),
     ],
 )
 

@@ -54,9 +54,18 @@ LISTS = {
     "case:chart",
     "cases:index",
     "cases:workload",
+    "audit:index",
     "case:intake:execute",
 }
-CASE_PAGES = {"cases:detail", "cases:withdraw", "cases:reopen", "cases:reassign"}
+CASE_PAGES = {
+    "cases:detail",
+    "cases:withdraw",
+    "cases:reopen",
+    "cases:reassign",
+    "audit:timeline",
+    "audit:timeline_csv",
+    "audit:timeline_pdf",
+}
 PROCESS_PAGES = {"case:process_detail", "case:process_cancel", "case:process_chart"}
 LETTER_PAGES = {"letter_download", "letter_correct"}
 TASK_PAGE = re.compile(r"^case:(\w+):(index|detail|execute|assign|unassign|cancel|undo|revive)$")

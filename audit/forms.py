@@ -1,0 +1,52 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from lk3_flow.choices import Stage
+from lk3_flow.models import Case
+from permissions.selectors import counselors
+
+from .models import Action
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class AuditCaseFilter(django_filters.FilterSet):
+    """The auditor's search: by number, client, counselor, stage and registration date."""
+
+    number = django_filters.CharFilter(label=_("Case number"), lookup_expr="icontains")
+    client = django_filters.CharFilter(
+        label=_("Client"), field_name="client__full_name", lookup_expr="icontains"
+    )
+    counselor = django_filters.ModelChoiceFilter(label=_("Counselor"), queryset=counselors())
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    registered_from = django_filters.DateFilter(
+        label=_("Registered from"), field_name="created_at", lookup_expr="date__gte", widget=DATE
+    )
+    registered_to = django_filters.DateFilter(
+        label=_("Registered until"), field_name="created_at", lookup_expr="date__lte", widget=DATE
+    )
+
+    class Meta:
+        model = Case
+        fields = ["number", "client", "counselor", "stage", "registered_from", "registered_to"]
+
+
+class TimelineFilterForm(forms.Form):
+    actor = forms.ModelChoiceField(
+        label=_("Actor"), queryset=get_user_model().objects.order_by("username"), required=False
+    )
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[("", "---------"), *Action.choices], required=False
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
+
+    def filters(self) -> dict:
+        return self.cleaned_data if self.is_valid() else {}
+
+
+def searched_terms(data: dict) -> dict[str, str]:
+    """The filters a person actually used, as the audit log records them."""
+    return {key: value for key, value in data.items() if value and key != "page"}

@@ -1,0 +1,143 @@
+"""The auditor's workspace: find a case, read its whole history, export it. Read-only."""
+
+import csv
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from letters.rendering import html_to_pdf
+from lk3_flow.models import Case
+from permissions.roles import AUDIT_CASE
+
+from . import selectors, services
+from .forms import AuditCaseFilter, TimelineFilterForm, searched_terms
+from .models import Action
+
+
+class AuditorOnly(LoginRequiredMixin, PermissionRequiredMixin):
+    permission_required = AUDIT_CASE
+
+
+class CaseSearchView(AuditorOnly, generic.ListView):
+    template_name = "audit/case_search.html"
+    paginate_by = 25
+
+    def get_queryset(self) -> Any:
+        self.filter = AuditCaseFilter(
+            self.request.GET,
+            queryset=Case.objects.select_related("client", "counselor").order_by("-created_at"),
+        )
+        terms = searched_terms(self.request.GET)
+        if terms:
+            services.record(Action.AUDIT_SEARCHED, details={"filters": terms})
+        return self.filter.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(filter=self.filter, **kwargs)
+
+
+class CaseTimelineMixin(AuditorOnly):
+    def timeline_of(self, pk: int) -> tuple[Case, TimelineFilterForm, Any]:
+        case = get_object_or_404(Case.objects.select_related("client"), pk=pk)
+        form = TimelineFilterForm(self.request.GET or None)
+        return case, form, selectors.case_events(case, **form.filters())
+
+
+class CaseTimelineView(CaseTimelineMixin, generic.TemplateView):
+    template_name = "audit/timeline.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        case, form, events = self.timeline_of(kwargs["pk"])
+        services.record(
+            Action.CASE_VIEWED,
+            case=case,
+            obj=case,
+            details={"page": "audit timeline", "filters": searched_terms(self.request.GET)},
+        )
+        return super().get_context_data(
+            case=case, form=form, entries=list(selectors.timeline(events)), **kwargs
+        )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+class TimelineCsvView(CaseTimelineMixin, generic.View):
+    """The timeline as CSV, streamed so that a long history does not sit in memory."""
+
+    def get(self, request: Any, pk: int) -> StreamingHttpResponse:
+        case, _form, events = self.timeline_of(pk)
+        head = selectors.checkpoint()
+        services.record(
+            Action.EXPORTED,
+            case=case,
+            obj=case,
+            details={"format": "csv", "filters": searched_terms(request.GET), "head": head.head},
+        )
+        writer = csv.writer(_Echo())
+        header = [
+            _("Position"), _("Time"), _("Actor"), _("Role"), _("Action"), _("Step"),
+            _("Object"), _("Details"), _("Request"), _("IP address"), _("Hash"),
+        ]  # fmt: skip
+
+        def rows() -> Any:
+            yield writer.writerow(header)
+            for entry in selectors.timeline(events):
+                event = entry.event
+                yield writer.writerow(
+                    [
+                        event.position,
+                        timezone.localtime(event.occurred_at).isoformat(timespec="seconds"),
+                        event.actor_name,
+                        event.actor_role,
+                        event.get_action_display(),
+                        entry.step,
+                        event.object_label,
+                        "; ".join(f"{c.label}: {c.before} → {c.after}" for c in entry.changes)
+                        or event.details.get("comment", ""),
+                        event.request_id,
+                        event.ip_address or "",
+                        event.hash,
+                    ]
+                )
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        filename = f"audit-{case.number.replace('/', '-')}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class TimelinePdfView(CaseTimelineMixin, generic.View):
+    """The timeline as a PDF audit report that states the chain head at the time of export."""
+
+    def get(self, request: Any, pk: int) -> HttpResponse:
+        case, _form, events = self.timeline_of(pk)
+        head = selectors.checkpoint()
+        services.record(
+            Action.EXPORTED,
+            case=case,
+            obj=case,
+            details={"format": "pdf", "filters": searched_terms(request.GET), "head": head.head},
+        )
+        html = render_to_string(
+            "audit/report.html",
+            {
+                "case": case,
+                "entries": selectors.timeline(events),
+                "head": head,
+                "exported_at": timezone.localtime(),
+                "exported_by": request.user,
+            },
+        )
+        response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+        filename = f"audit-{case.number.replace('/', '-')}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

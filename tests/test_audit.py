@@ -1,0 +1,247 @@
+"""The audit log: every kind of event, append-only at the database, tamper-evident, readable."""
+
+import io
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit import triggers
+from audit.models import Action, AuditEvent, ChainHead
+from audit.selectors import checkpoint, verify_chain
+from audit.services import record
+from flows import services as flow_services
+from letters.models import Letter, LetterKind
+from lk3_flow.choices import NextStep, ReferralStatus
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def actions_of(case) -> list[str]:
+    return list(AuditEvent.objects.filter(case=case).values_list("action", flat=True))
+
+
+def the_event(action: str, **filters):
+    return AuditEvent.objects.filter(action=action, **filters).latest("position")
+
+
+@pytest.fixture
+def full_case(office):
+    case = office.to_counseling(office.register(full_name="Rina Marlina"))
+    case = office.session(case, NextStep.PROPOSE_REFERRAL)
+    case = office.review_referral(office.propose_referral(case), approved=False, comment="Ganti.")
+    case = office.session(case, NextStep.PROPOSE_REFERRAL)
+    case = office.partner_response(
+        office.review_referral(office.propose_referral(case)), ReferralStatus.ACCEPTED
+    )
+    case = office.session(case, NextStep.PROPOSE_CLOSURE)
+    return office.review_closure(office.propose_closure(case))
+
+
+def test_each_kind_of_event_is_recorded_with_actor_and_role(client, office, full_case):
+    case = full_case
+    created = the_event(Action.CASE_CREATED, case=case)
+    assert created.actor == office.intake and created.actor_role == "Petugas Registrasi"
+    assert created.details["changes"]["complaint"][1] == case.complaint
+    assert the_event(Action.CLIENT_CREATED).actor == office.intake
+
+    granted = the_event(Action.PERMISSION_GRANTED, case=case)
+    assert granted.actor == office.head and granted.actor_role == "Pimpinan"
+    assert granted.details["user_id"] == office.counselor.pk
+
+    assessment_done = AuditEvent.objects.filter(
+        case=case, action=Action.TASK_COMPLETED, details__step="assessment"
+    ).get()
+    assert assessment_done.actor == office.counselor and assessment_done.actor_role == "Konselor"
+    returned = the_event(Action.TASK_RETURNED, case=case)
+    assert returned.details["comment"] == "Ganti." and returned.actor == office.head
+
+    stage_change = AuditEvent.objects.filter(
+        case=case, action=Action.CASE_CHANGED, details__changes__has_key="counselor"
+    ).first()
+    assert stage_change.details["changes"]["counselor"][0] is None
+    for action in [Action.TASK_CREATED, Action.TASK_ASSIGNED, Action.LETTER_ISSUED]:
+        assert action in actions_of(case)
+
+    flow_services.reassign_case(
+        case.reopenings.first() or office.assign(office.register(full_name="Kasus Lain")),
+        actor=office.head,
+        counselor=office.other_counselor,
+        reason="Cuti.",
+    )
+    moved = the_event(Action.TASK_REASSIGNED)
+    assert moved.actor == office.head and moved.details["owner_id"] == office.other_counselor.pk
+    assert the_event(Action.PERMISSION_REVOKED).details["user_id"] == office.counselor.pk
+
+    withdrawn_case = office.register(full_name="Ditarik")
+    flow_services.withdraw_case(withdrawn_case, actor=office.head, reason="Pindah.")
+    assert Action.TASK_CANCELLED in actions_of(withdrawn_case)
+
+    client.force_login(office.head)
+    client.get(reverse("cases:detail", args=[case.pk]))
+    assert the_event(Action.CASE_VIEWED, case=case).actor == office.head
+    letter = Letter.objects.filter(case=case, kind=LetterKind.REFERRAL).first()
+    client.get(reverse("letter_download", args=[letter.pk]))
+    downloaded = the_event(Action.LETTER_DOWNLOADED)
+    assert downloaded.actor == office.head and downloaded.ip_address == "127.0.0.1"
+    assert downloaded.request_id
+    client.post(
+        reverse("letter_correct", args=[letter.pk]), {"reason": "Salah ketik.", "confirm": "on"}
+    )
+    assert the_event(Action.LETTER_REVOKED).details["reason"] == "Salah ketik."
+    Client().get(reverse("verify_letter", args=[letter.token]))
+    verified = the_event(Action.LETTER_VERIFIED)
+    assert verified.actor is None and verified.details["result"] == "revoked"
+
+
+def test_logins_logouts_and_failed_logins(office):
+    browser = Client()
+    browser.post(reverse("login"), {"username": "konselor", "password": "salah"})
+    failed = the_event(Action.LOGIN_FAILED)
+    assert failed.actor is None and failed.actor_name == "konselor"
+    browser.post(reverse("login"), {"username": "konselor", "password": PASSWORD})
+    assert the_event(Action.LOGGED_IN).actor == office.counselor
+    browser.post(reverse("logout"))
+    assert the_event(Action.LOGGED_OUT).actor == office.counselor
+
+
+def _raw(sql: str) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+def test_database_refuses_update_and_delete(office):
+    office.register()
+    count = AuditEvent.objects.count()
+    with pytest.raises(DatabaseError):
+        _raw("UPDATE audit_auditevent SET action = 'case_viewed'")
+    with pytest.raises(DatabaseError):
+        _raw("DELETE FROM audit_auditevent")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(position=1).update(actor_name="x")
+    assert AuditEvent.objects.count() == count
+    assert not AuditEvent.objects.filter(actor_name="x").exists()
+
+
+def test_verify_audit_accepts_an_intact_chain_and_checkpoint_prints_the_head(office):
+    office.assign(office.register())
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    head = ChainHead.objects.get(pk=1)
+    assert f"{head.count} events" in out.getvalue()
+    out = io.StringIO()
+    call_command("audit_checkpoint", stdout=out)
+    assert f"head: {head.hash}" in out.getvalue()
+    assert f"events: {head.count}" in out.getvalue()
+    assert checkpoint().head == AuditEvent.objects.latest("position").hash
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        ("UPDATE audit_auditevent SET actor_name = 'Orang Lain' WHERE position = {p}", "content"),
+        ("DELETE FROM audit_auditevent WHERE position = {p}", "missing"),
+    ],
+)
+def test_tampering_with_triggers_dropped_is_caught_at_the_right_event(office, tamper, reason):
+    office.assign(office.register())
+    target = AuditEvent.objects.count() // 2
+    triggers.remove(connection)
+    try:
+        _raw(tamper.format(p=target))
+    finally:
+        triggers.install(connection)
+    checked, problem = verify_chain()
+    assert problem.position == target and problem.reason == reason
+    assert checked == target - 1
+    with pytest.raises(CommandError, match=f"event #{target} "):
+        call_command("verify_audit")
+
+
+def test_timeline_shows_a_complete_lifecycle_in_order(client, office, full_case):
+    client.force_login(office.auditor)
+    response = client.get(reverse("audit:timeline", args=[full_case.pk]))
+    assert response.status_code == 200
+    entries = response.context["entries"]
+    positions = [entry.event.position for entry in entries]
+    assert positions == sorted(positions)
+    completed_steps = [
+        entry.event.details["step"]
+        for entry in entries
+        if entry.event.action == Action.TASK_COMPLETED
+    ]
+    assert completed_steps.index("intake") < completed_steps.index("assign_counselor")
+    assert completed_steps.index("assessment") < completed_steps.index("approve_assessment")
+    assert completed_steps[-1] == "end"
+    html = response.content.decode()
+    assert "Ganti." in html  # the returned comment
+    for letter in full_case.letters.all():
+        assert reverse("letter_download", args=[letter.pk]) in html
+    assert "Konselor" in html and "Pimpinan" in html
+    viewed = the_event(Action.CASE_VIEWED, case=full_case)
+    assert viewed.actor == office.auditor and viewed.details["page"] == "audit timeline"
+
+
+def test_timeline_filters(client, office, full_case):
+    client.force_login(office.auditor)
+    url = reverse("audit:timeline", args=[full_case.pk])
+    by_counselor = client.get(url, {"actor": office.counselor.pk}).context["entries"]
+    assert by_counselor and all(e.event.actor_id == office.counselor.pk for e in by_counselor)
+    returns = client.get(url, {"action": Action.TASK_RETURNED}).context["entries"]
+    assert [e.event.action for e in returns] == [Action.TASK_RETURNED]
+
+
+def test_timeline_query_count_does_not_grow_with_events(client, office):
+    case = office.assign(office.register())
+    client.force_login(office.auditor)
+    url = reverse("audit:timeline", args=[case.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(60):
+        record(Action.CASE_VIEWED, case=case, obj=case, actor=office.head)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_exports_state_the_chain_head_and_are_audited(client, office, full_case):
+    client.force_login(office.auditor)
+    csv_response = client.get(reverse("audit:timeline_csv", args=[full_case.pk]))
+    rows = b"".join(csv_response.streaming_content).decode().splitlines()
+    events = AuditEvent.objects.filter(case=full_case).count()
+    assert len(rows) == 1 + events  # a header, then every event, the export itself included
+    exported = the_event(Action.EXPORTED)
+    assert exported.actor == office.auditor and exported.details["format"] == "csv"
+
+    pdf_response = client.get(reverse("audit:timeline_pdf", args=[full_case.pk]))
+    assert pdf_response["Content-Type"] == "application/pdf"
+    head = the_event(Action.EXPORTED).details["head"]
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf_response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert head[:32] in text.replace("\n", "")
+    assert full_case.number in text
+
+
+def test_only_auditors_use_the_workspace_and_nothing_there_writes(client, office, full_case):
+    urls = [
+        reverse("audit:index"),
+        reverse("audit:timeline", args=[full_case.pk]),
+        reverse("audit:timeline_csv", args=[full_case.pk]),
+    ]
+    for user in (office.head, office.counselor, office.intake):
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 403, (user, url)
+    client.force_login(office.auditor)
+    search = client.get(reverse("audit:index"), {"number": full_case.number[-4:]})
+    assert full_case.number in search.content.decode()
+    assert the_event(Action.AUDIT_SEARCHED).details["filters"] == {"number": full_case.number[-4:]}
+    for url in urls:
+        assert client.post(url).status_code == 405

@@ -8,9 +8,11 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from flows.flows import CaseFlow
 from letters.models import Letter
+from lk3_flow.choices import ProblemCategory, Service
 
 from .chain import GENESIS, link_hash
 from .models import AuditEvent, ChainHead
@@ -81,10 +83,18 @@ class Change:
     after: str
 
 
+# Fields that store a list of codes (JSON) and the vocabulary that names them.
+LIST_VOCABULARIES = {"problem_categories": ProblemCategory, "services": Service}
+
+
 def _display(field: Any, value: Any) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    if field is not None and field.name in LIST_VOCABULARIES:
+        choices = dict(LIST_VOCABULARIES[field.name].choices)
     if isinstance(value, list):
         return ", ".join(str(choices.get(item, item)) for item in value)
     return str(choices.get(value, value))

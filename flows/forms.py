@@ -23,11 +23,13 @@ class LocalDateTimeField(forms.DateTimeField):
     input_formats = [LOCAL_DATETIME_FORMAT]
 
 
+# A list of checkboxes would be the natural widget, but viewflow 2.4's front end ships no
+# component for it (the field renders empty), so several choices are picked from a select.
 def services_field(label: str, required: bool = True) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         choices=Service.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.SelectMultiple,
         required=required,
     )
 
@@ -64,7 +66,7 @@ class IntakeForm(forms.ModelForm):
     problem_categories = forms.MultipleChoiceField(
         label=_("Problem categories"),
         choices=ProblemCategory.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.SelectMultiple,
     )
     services = services_field(_("Services needed"))
     consent_given = forms.BooleanField(

@@ -1,0 +1,246 @@
+"""The main journey of a case, clicked and typed through the pages by each role in turn."""
+
+import re
+import subprocess
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from letters.models import Letter, LetterKind
+from lk3_flow.models import Case
+from tests.factories import PASSWORD, make_partner
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CASE_NUMBER = re.compile(r"LK3-LBK/\d{4}/\d{4}")
+CASE_PAGE = re.compile(r".*/cases/\d+/$")
+
+
+class Person:
+    """One member of staff at their own browser."""
+
+    def __init__(self, browser, base_url: str, user, screenshot_dir=None) -> None:
+        self.context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
+        self.page: Page = self.context.new_page()
+        self.base_url = base_url
+        self.user = user
+        self.screenshot_dir = screenshot_dir
+        self.page.goto(f"{base_url}/accounts/login/")
+        self.page.fill("input[name=username]", user.username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("button[type=submit]")
+        expect(self.page.locator(".vf-page__menu")).to_be_attached()
+
+    def close(self) -> None:
+        self.context.close()
+
+    def shoot(self, name: str) -> None:
+        if self.screenshot_dir is not None:
+            self.page.screenshot(path=str(self.screenshot_dir / f"{name}.png"), full_page=True)
+
+    # Navigation by the links a person sees.
+    def open_case(self, number: str) -> None:
+        self.page.click(".vf-page__menu a:has-text('Berkas Kasus')")
+        self.page.click(f"a:text-is('{number}')")
+        expect(self.page.locator("h1.vf-card__title")).to_contain_text(number)
+
+    def take_and_open_task(self, number: str) -> None:
+        """From the case page: take the waiting task if it sits in the queue, then open it."""
+        self.open_case(number)
+        action = self.page.locator(".lk3-tasks a.mdc-button").first
+        if action.inner_text().strip().lower() == "ambil":
+            action.click()
+            self.page.locator("form button[type=submit], form button").last.click()
+            self.open_case(number)
+            action = self.page.locator(".lk3-tasks a.mdc-button").first
+        action.click()
+        expect(self.page.locator("form.vf-form")).to_be_visible()
+
+    # Form fields as viewflow renders them.
+    def type(self, name: str, value: str) -> None:
+        self.page.locator(f"#id_{name}_control").fill(value)
+
+    def choose(self, name: str, *values: str) -> None:
+        self.page.locator(f"#id_{name} .mdc-select__anchor").click()
+        for value in values:
+            self.page.locator(f"#id_{name} li[data-value='{value}']").click()
+        if len(values) > 1 or self.page.locator(f"#id_{name} .mdc-menu-surface--open").count():
+            self.page.keyboard.press("Escape")
+
+    def tick(self, name: str) -> None:
+        self.page.locator(f"#id_{name}_control").check(force=True)
+
+    def pick(self, name: str, value: str) -> None:
+        self.page.locator(f"#id_{name} input[value='{value}']").check(force=True)
+
+    def write(self, name: str, value: str) -> None:
+        self.page.locator(f"#id_{name} textarea").fill(value)
+
+    def submit(self) -> None:
+        """Send the form and wait for the case page that every completed step returns to."""
+        self.page.locator("form.vf-form button[type=submit], form.vf-form button").last.click()
+        self.page.wait_for_url(CASE_PAGE)
+
+
+@pytest.fixture
+def people(browser, live_server, office, screenshot_dir):
+    office.legal_aid = make_partner("LBH Rangkasbitung", category="legal_aid")
+    opened = []
+
+    def person(user) -> Person:
+        someone = Person(browser, live_server.url, user, screenshot_dir)
+        opened.append(someone)
+        return someone
+
+    yield person
+    for someone in opened:
+        someone.close()
+
+
+def test_a_case_from_registration_to_closure(people, office, live_server, tmp_path):
+    intake = people(office.intake)
+    intake.page.click(".vf-page__menu a:has-text('Berkas Kasus')")
+    intake.page.click(".lk3-register-button")
+    intake.choose("client-kind", "family")
+    intake.type("client-full_name", "Keluarga Bapak Dadan")
+    intake.type("client-nik", "3602141203850007")
+    intake.choose("client-sex", "male")
+    intake.type("client-birth_date", "12/03/1985")
+    intake.type("client-address", "Kp. Cimangeunteung RT 01/RW 02")
+    intake.type("client-kecamatan", "Rangkasbitung")
+    intake.page.fill("input[name='members-0-full_name']", "Imas Masitoh")
+    intake.page.fill("input[name='members-0-relationship']", "Istri")
+    intake.choose("case-problem_categories", "marital_conflict", "parenting")
+    intake.choose("case-services", "counseling", "accompaniment")
+    intake.choose("case-channel", "walk_in")
+    intake.write("case-complaint", "Pertengkaran suami-istri yang membuat anak ketakutan.")
+    intake.tick("case-consent_given")
+    intake.tick("case-consent_share_with_partners")
+    intake.submit()
+    expect(intake.page.locator("h1.vf-card__title")).to_contain_text("LK3-LBK/")
+    number = CASE_NUMBER.search(intake.page.locator("h1.vf-card__title").inner_text()).group()
+    case = Case.objects.get(number=number)
+    assert case.client.members.get().full_name == "Imas Masitoh"
+
+    head = people(office.head)
+    head.take_and_open_task(number)
+    head.choose("counselor", str(office.counselor.pk))
+    head.submit()
+    expect(head.page.locator(".lk3-stage")).to_contain_text("Asesmen")
+
+    counselor = people(office.counselor)
+    counselor.shoot("inbox")
+    counselor.take_and_open_task(number)
+    for name in ["presenting_problem", "family_situation", "strengths", "risks", "needs", "goals"]:
+        counselor.write(name, f"Isi {name} dari asesmen pertama.")
+    counselor.choose("planned_services", "counseling")
+    counselor.submit()
+
+    head.take_and_open_task(number)
+    head.pick("decision", "return")
+    head.write("comment", "Tambahkan risiko terhadap anak.")
+    head.submit()
+
+    counselor.take_and_open_task(number)
+    expect(counselor.page.locator(".lk3-returned")).to_contain_text("Tambahkan risiko")
+    counselor.write("risks", "Anak mulai takut pulang ke rumah.")
+    counselor.submit()
+
+    head.take_and_open_task(number)
+    head.pick("decision", "approve")
+    head.submit()
+    expect(head.page.locator(".lk3-stage")).to_contain_text("Sesi konseling")
+
+    for next_step in ["another_session", "propose_referral"]:
+        counselor.take_and_open_task(number)
+        counselor.type("scheduled_at", "01/11/2026 09:00")
+        counselor.choose("session_type", "couple")
+        counselor.write("notes", f"Sesi dengan langkah {next_step}.")
+        counselor.pick("next_step", next_step)
+        counselor.submit()
+    counselor.take_and_open_task(number)
+    counselor.choose("partner", str(office.legal_aid.pk))
+    counselor.write("reason", "Pendampingan hukum hak asuh anak.")
+    counselor.choose("services_requested", "accompaniment")
+    counselor.submit()
+
+    head.take_and_open_task(number)
+    head.pick("decision", "approve")
+    head.submit()
+    referral = Letter.objects.get(case=case, kind=LetterKind.REFERRAL)
+    head.open_case(number)
+    with head.page.expect_download() as download_info:
+        head.page.click(f"a:text-is('{referral.number}')")
+    pdf_path = tmp_path / "rujukan.pdf"
+    download_info.value.save_as(pdf_path)
+    pdf = pdf_path.read_bytes()
+    assert pdf.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, check=True)
+    assert referral.number in text.stdout.decode()
+    if head.screenshot_dir is not None:
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf_path),
+             str(head.screenshot_dir / "letter")],
+            check=True,
+        )  # fmt: skip
+
+    counselor.take_and_open_task(number)
+    counselor.pick("response", "accepted")
+    counselor.write("feedback", "LBH menerima dan mendampingi klien.")
+    counselor.submit()
+    counselor.take_and_open_task(number)
+    counselor.type("scheduled_at", "15/11/2026 09:00")
+    counselor.choose("session_type", "family")
+    counselor.write("notes", "Kesepakatan pengasuhan tercapai.")
+    counselor.pick("next_step", "propose_closure")
+    counselor.submit()
+    counselor.take_and_open_task(number)
+    counselor.choose("reason", "goals_achieved")
+    counselor.write("summary", "Komunikasi keluarga pulih.")
+    counselor.submit()
+
+    head.take_and_open_task(number)
+    head.pick("decision", "approve")
+    head.submit()
+    expect(head.page.locator(".lk3-stage")).to_contain_text("Selesai")
+    head.shoot("case-detail")
+
+    verifier = people(office.other_counselor)
+    verifier.page.goto(f"{live_server.url}/verifikasi/{referral.token}/")
+    expect(verifier.page.locator("[data-verdict=valid]")).to_be_visible()
+
+    auditor = people(office.auditor)
+    auditor.page.click(".vf-page__menu a:has-text('Audit')")
+    auditor.page.fill("input[name=number]", number)
+    auditor.page.click(".lk3-filter button")
+    auditor.page.click(f"a:text-is('{number}')")
+    expect(auditor.page.locator("h1.vf-card__title")).to_contain_text(number)
+    expect(auditor.page.locator(".lk3-event-task_completed").first).to_be_visible()
+    steps = auditor.page.locator(
+        ".lk3-event-task_completed td:nth-child(3) small"
+    ).all_inner_texts()
+    expected = [
+        "Registrasi klien dan kasus",
+        "Penunjukan konselor",
+        "Asesmen dan rencana intervensi",
+        "Persetujuan asesmen",
+        "Asesmen dan rencana intervensi",
+        "Persetujuan asesmen",
+        "Sesi konseling",
+        "Sesi konseling",
+        "Usulan rujukan",
+        "Persetujuan rujukan",
+        "Tanggapan mitra rujukan",
+        "Sesi konseling",
+        "Usulan terminasi",
+        "Persetujuan terminasi",
+    ]
+    human_steps = [step for step in steps if step in expected]
+    assert human_steps == expected
+    auditor.shoot("audit-timeline")
+
+    other = people(office.other_counselor)
+    other.page.goto(f"{live_server.url}/cases/{case.pk}/")
+    expect(other.page.locator("body")).not_to_contain_text("Keluarga Bapak Dadan")
+    response = other.page.request.get(f"{live_server.url}/cases/{case.pk}/")
+    assert response.status == 404

@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint migrate-check messages system-packages
+.PHONY: run test install install-test lint migrate-check messages system-packages screenshots
 
-# WeasyPrint needs Pango; libharfbuzz-subset0 makes it 2.5x faster and its output reproducible;
-# the tests read letters back with poppler's pdftotext.
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+# WeasyPrint needs Pango; libharfbuzz-subset0 makes it 2.5x faster and its output reproducible.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# The tests read letters back with poppler's pdftotext and drive Debian's Chromium.
+TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +19,14 @@ $(STAMP): pyproject.toml requirements/constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[test,server]"
 	touch $@
 
-install: $(STAMP) system-packages
+install: $(STAMP)
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"
+
+install-test: $(STAMP)
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
 
 system-packages:
-	@missing=$$(for package in $(DEBIAN_PACKAGES); do \
+	@missing=$$(for package in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || echo $$package; \
 	done); \
 	if [ -n "$$missing" ]; then \
@@ -38,8 +43,12 @@ run: install
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install-test
 	$(BIN)/python -m pytest
+
+# Pictures of the key pages for the README, taken by the browser journey.
+screenshots: install-test
+	LK3_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/e2e -q
 
 lint: install
 	$(BIN)/ruff check .

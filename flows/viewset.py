@@ -13,6 +13,8 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from viewflow.workflow.base import Node
 from viewflow.workflow.flow import FlowAppViewset
@@ -23,11 +25,22 @@ from permissions.selectors import open_process_ids
 
 
 class VisibleTasksOnly:
+    """Tasks of open case files only, named by their case number rather than by row ids."""
+
     def get_queryset(self) -> Any:
         visible = open_process_ids(self.request.user)
         return (
-            super().get_queryset().filter(process_id__in=visible).select_related("process", "owner")
+            super()
+            .get_queryset()
+            .filter(process_id__in=visible)
+            .select_related("process__case", "owner")
         )
+
+    def task_id(self, task: Any) -> str:
+        url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
+        return format_html('<a href="{}">{}</a>', url, task.process.case.number)
+
+    task_id.short_description = _("Case")
 
 
 class VisibleProcessesOnly:
@@ -37,19 +50,24 @@ class VisibleProcessesOnly:
 
 
 class InboxView(VisibleTasksOnly, flow_views.FlowInboxListView):
-    pass
+    columns = ("task_id", "task_title", "created")
 
 
 class QueueView(VisibleTasksOnly, flow_views.FlowQueueListView):
-    pass
+    columns = ("task_id", "task_title", "created")
 
 
 class ArchiveView(VisibleTasksOnly, flow_views.FlowArchiveListView):
-    pass
+    columns = ("task_id", "task_title", "created", "finished")
+
+    def task_title(self, task: Any) -> str:
+        return task.title
+
+    task_title.short_description = _("Task")
 
 
 class TaskListView(VisibleTasksOnly, flow_views.DashboardTaskListView):
-    pass
+    columns = ("task_id", "flow_task", "created", "owner")
 
 
 class ProcessListView(VisibleProcessesOnly, flow_views.DashboardProcessListView):

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 CASE_NUMBER = re.compile(r"LK3-LBK/\d{4}/\d{4}")
 CASE_PAGE = re.compile(r".*/cases/\d+/$")
+CASE_LIST = re.compile(r".*/cases/$")
 
 
 class Person:
@@ -36,12 +37,13 @@ class Person:
 
     def shoot(self, name: str) -> None:
         if self.screenshot_dir is not None:
-            self.page.screenshot(path=str(self.screenshot_dir / f"{name}.png"), full_page=True)
+            self.page.screenshot(path=str(self.screenshot_dir / f"{name}.png"))
 
     # Navigation by the links a person sees.
     def open_case(self, number: str) -> None:
         self.page.click(".vf-page__menu a:has-text('Berkas Kasus')")
-        self.page.click(f"a:text-is('{number}')")
+        self.page.wait_for_url(CASE_LIST)
+        self.page.click(f".lk3-table a:text-is('{number}')")
         expect(self.page.locator("h1.vf-card__title")).to_contain_text(number)
 
     def take_and_open_task(self, number: str) -> None:

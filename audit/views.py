@@ -48,6 +48,22 @@ class CaseTimelineMixin(AuditorOnly):
         form = TimelineFilterForm(self.request.GET or None)
         return case, form, selectors.case_events(case, **form.filters())
 
+    def export(self, pk: int, file_format: str) -> tuple[Case, Any, selectors.Checkpoint]:
+        """The case's filtered events, with the export itself recorded and the chain head."""
+        case, _form, events = self.timeline_of(pk)
+        head = selectors.checkpoint()
+        services.record(
+            Action.EXPORTED,
+            case=case,
+            obj=case,
+            details={
+                "format": file_format,
+                "filters": searched_terms(self.request.GET),
+                "head": head.head,
+            },
+        )
+        return case, events, head
+
 
 class CaseTimelineView(CaseTimelineMixin, generic.TemplateView):
     template_name = "audit/timeline.html"
@@ -74,14 +90,7 @@ class TimelineCsvView(CaseTimelineMixin, generic.View):
     """The timeline as CSV, streamed so that a long history does not sit in memory."""
 
     def get(self, request: Any, pk: int) -> StreamingHttpResponse:
-        case, _form, events = self.timeline_of(pk)
-        head = selectors.checkpoint()
-        services.record(
-            Action.EXPORTED,
-            case=case,
-            obj=case,
-            details={"format": "csv", "filters": searched_terms(request.GET), "head": head.head},
-        )
+        case, events, _head = self.export(pk, "csv")
         writer = csv.writer(_Echo())
         header = [
             _("Position"), _("Time"), _("Actor"), _("Role"), _("Action"), _("Step"),
@@ -119,14 +128,7 @@ class TimelinePdfView(CaseTimelineMixin, generic.View):
     """The timeline as a PDF audit report that states the chain head at the time of export."""
 
     def get(self, request: Any, pk: int) -> HttpResponse:
-        case, _form, events = self.timeline_of(pk)
-        head = selectors.checkpoint()
-        services.record(
-            Action.EXPORTED,
-            case=case,
-            obj=case,
-            details={"format": "pdf", "filters": searched_terms(request.GET), "head": head.head},
-        )
+        case, events, head = self.export(pk, "pdf")
         html = render_to_string(
             "audit/report.html",
             {

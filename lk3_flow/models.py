@@ -183,7 +183,23 @@ class Case(TimeStamped):
         return self.number
 
 
-class Assessment(TimeStamped):
+class HeadReview(models.Model):
+    """The head's decision on a counselor's proposal: approved, or returned with a note."""
+
+    review = models.CharField(
+        _("decision"), max_length=10, choices=Review.choices, default=Review.PENDING
+    )
+    review_comment = models.TextField(_("head's note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Assessment(TimeStamped, HeadReview):
     """An assessment with its intervention plan; a returned one is kept and a new one follows."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
@@ -195,14 +211,6 @@ class Assessment(TimeStamped):
     needs = models.TextField(_("needs"))
     goals = models.TextField(_("intervention goals"))
     planned_services = models.JSONField(_("planned services"), default=list)
-    review = models.CharField(
-        _("decision"), max_length=10, choices=Review.choices, default=Review.PENDING
-    )
-    review_comment = models.TextField(_("head's note"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("assessment")
@@ -290,7 +298,7 @@ class Referral(TimeStamped):
         return f"{self.case} → {self.partner}"
 
 
-class Closure(TimeStamped):
+class Closure(TimeStamped, HeadReview):
     """A proposal to end the service; approved, it closes the case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
@@ -300,14 +308,6 @@ class Closure(TimeStamped):
     reason = models.CharField(_("reason for closure"), max_length=30, choices=ClosureReason.choices)
     summary = models.TextField(_("service summary"))
     follow_up_plan = models.TextField(_("follow-up plan"), blank=True)
-    review = models.CharField(
-        _("decision"), max_length=10, choices=Review.choices, default=Review.PENDING
-    )
-    review_comment = models.TextField(_("head's note"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("closure")

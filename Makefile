@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install install-test lint migrate-check messages system-packages screenshots
+.PHONY: run test install install-test lint migrate-check messages system-packages screenshots bench
 
 # WeasyPrint needs Pango; libharfbuzz-subset0 makes it 2.5x faster and its output reproducible.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -45,6 +45,11 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+# Speed and scale on PostgreSQL (BENCH_CASES, default 100000); writes docs/benchmarks.md.
+bench: install
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[bench]"
+	$(BIN)/python -m bench.run
 
 # Pictures of the key pages for the README, taken by the browser journey.
 screenshots: install-test

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 GENESIS = "0" * 64
@@ -20,13 +21,20 @@ CHAINED_FIELDS = (
     "request_id",
     "ip_address",
 )
+_OCCURRED_AT = CHAINED_FIELDS.index("occurred_at")
+_encode = json.JSONEncoder(separators=(",", ":"), sort_keys=True, default=str).encode
 
 
-def canonical(values: dict[str, Any]) -> bytes:
-    content = {name: values[name] for name in CHAINED_FIELDS}
-    content["occurred_at"] = values["occurred_at"].isoformat(timespec="microseconds")
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
+def canonical(content: Sequence[Any]) -> bytes:
+    """The event's fields, in CHAINED_FIELDS order, as compact JSON with sorted object keys."""
+    items = list(content)
+    items[_OCCURRED_AT] = items[_OCCURRED_AT].isoformat(timespec="microseconds")
+    return _encode(items).encode()
 
 
-def link_hash(previous_hash: str, values: dict[str, Any]) -> str:
-    return hashlib.sha256(previous_hash.encode() + canonical(values)).hexdigest()
+def link_hash(previous_hash: str, content: Sequence[Any]) -> str:
+    return hashlib.sha256(previous_hash.encode() + canonical(content)).hexdigest()
+
+
+def content_of(values: dict[str, Any]) -> list[Any]:
+    return [values[name] for name in CHAINED_FIELDS]

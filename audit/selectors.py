@@ -8,16 +8,28 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from flows.flows import CaseFlow
 from letters.models import Letter
 from lk3_flow.choices import ProblemCategory, Service
 
-from .chain import GENESIS, link_hash
-from .models import AuditEvent, ChainHead
+from .chain import CHAINED_FIELDS, GENESIS, link_hash
+from .models import Action, AuditEvent, ChainHead
 
 VERIFY_CHUNK = 5000
+DETAIL_LABELS = {
+    "comment": _lazy("Comment"),
+    "reason": _lazy("Reason"),
+    "user": _lazy("User"),
+    "result": _lazy("Result"),
+}
 
 
 @dataclass(frozen=True)
@@ -40,16 +52,20 @@ def checkpoint() -> Checkpoint:
 def verify_chain() -> tuple[int, ChainProblem | None]:
     """Walk the whole chain in order, a chunk at a time; report the first event that is wrong."""
     previous, expected_position, checked = GENESIS, 1, 0
-    rows = AuditEvent.objects.order_by("position").values().iterator(chunk_size=VERIFY_CHUNK)
+    rows = (
+        AuditEvent.objects.order_by("position")
+        .values_list(*CHAINED_FIELDS, "previous_hash", "hash")
+        .iterator(chunk_size=VERIFY_CHUNK)
+    )
     for row in rows:
-        position = row["position"]
+        position, content, previous_hash, event_hash = row[0], row[:-2], row[-2], row[-1]
         if position != expected_position:
             return checked, ChainProblem(expected_position, "missing")
-        if row["previous_hash"] != previous:
+        if previous_hash != previous:
             return checked, ChainProblem(position, "link")
-        if link_hash(previous, row) != row["hash"]:
+        if link_hash(previous, content) != event_hash:
             return checked, ChainProblem(position, "content")
-        previous, expected_position, checked = row["hash"], position + 1, checked + 1
+        previous, expected_position, checked = event_hash, position + 1, checked + 1
     head = checkpoint()
     if head.count != checked or head.head != previous:
         return checked, ChainProblem(checked + 1, "head")
@@ -129,6 +145,54 @@ class TimelineEntry:
     step: str
     changes: list[Change]
     letter: Letter | None
+    action: str
+    when: str
+
+    @property
+    def details(self) -> str:
+        """The readable part of the details, escaped, built here: a template per row is slow."""
+        details = self.event.details
+        lines = [format_html("<div><strong>{}</strong>: {} → {}</div>", c.label, c.before, c.after)
+                 for c in self.changes]  # fmt: skip
+        for key, label in DETAIL_LABELS.items():
+            if details.get(key):
+                lines.append(format_html("<div>{}: {}</div>", label, details[key]))
+        # Every part was escaped by format_html.
+        return mark_safe("".join(lines))
+
+    def cells(self, link_letters: bool) -> str:
+        """The row's cells. Built here rather than in a template: a timeline has a thousand rows
+        and the template engine would spend most of the page's time on them."""
+        event, letter = self.event, ""
+        if self.letter is not None:
+            number = self.letter.number
+            if link_letters:
+                url = reverse("letter_download", args=[self.letter.pk])
+                number = format_html('<a href="{}">{}</a>', url, number)
+            letter = format_html("<div>{} · {}</div>", number, self.letter.get_kind_display())
+        return format_html(
+            '<td class="nowrap">#{}<br><small>{}</small></td>'
+            "<td>{}{}</td><td>{}{}</td><td>{}{}</td>"
+            "<td><small>{}<br>{}</small></td>",
+            event.position,
+            self.when,
+            event.actor_name or "—",
+            format_html("<br><small>{}</small>", event.actor_role) if event.actor_role else "",
+            self.action,
+            format_html("<br><small>{}</small>", self.step) if self.step else "",
+            self.details,
+            letter,
+            event.ip_address or "",
+            event.request_id[:12],
+        )
+
+    @property
+    def html_cells(self) -> str:
+        return self.cells(link_letters=True)
+
+    @property
+    def report_cells(self) -> str:
+        return self.cells(link_letters=False)
 
 
 def timeline(events: QuerySet) -> Iterator[TimelineEntry]:
@@ -136,8 +200,19 @@ def timeline(events: QuerySet) -> Iterator[TimelineEntry]:
     events = list(events)
     letter_ids = {int(event.object_id) for event in events if event.object_type == "letters.Letter"}
     letters = Letter.objects.in_bulk(letter_ids)
+    # Resolved once: a model's get_FOO_display() rebuilds its choices on every call.
+    action_labels = {value: str(label) for value, label in Action.choices}
+    months = [str(name) for name in MONTHS.values()]
     for event in events:
+        local = timezone.localtime(event.occurred_at)
         letter = (
             letters.get(int(event.object_id)) if event.object_type == "letters.Letter" else None
         )
-        yield TimelineEntry(event, step_title(event), readable_changes(event), letter)
+        yield TimelineEntry(
+            event,
+            step_title(event),
+            readable_changes(event),
+            letter,
+            action_labels[event.action],
+            f"{local.day} {months[local.month - 1]} {local.year} {local:%H:%M:%S}",
+        )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from permissions.roles import ROLES
 
 from . import context
-from .chain import GENESIS, link_hash
+from .chain import GENESIS, content_of, link_hash
 from .models import Action, AuditEvent, ChainHead
 
 
@@ -64,7 +64,7 @@ def record(
         "request_id": circumstances.request_id,
         "ip_address": circumstances.ip_address,
     }
-    event_hash = link_hash(head.hash, values)
+    event_hash = link_hash(head.hash, content_of(values))
     event = AuditEvent.objects.create(previous_hash=head.hash, hash=event_hash, **values)
     ChainHead.objects.filter(pk=1).update(count=values["position"], hash=event_hash)
     return event

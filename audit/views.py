@@ -107,7 +107,7 @@ class TimelineCsvView(CaseTimelineMixin, generic.View):
                         timezone.localtime(event.occurred_at).isoformat(timespec="seconds"),
                         event.actor_name,
                         event.actor_role,
-                        event.get_action_display(),
+                        entry.action,
                         entry.step,
                         event.object_label,
                         "; ".join(f"{c.label}: {c.before} → {c.after}" for c in entry.changes)

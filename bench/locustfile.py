@@ -1,0 +1,47 @@
+"""The load run: counselors and heads working their pages, as an office does all day."""
+
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+PEOPLE = json.loads(open(os.environ["BENCH_PEOPLE"]).read())  # noqa: SIM115
+PASSWORD = os.environ["BENCH_PASSWORD"]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class StaffMember(HttpUser):
+    wait_time = between(0.5, 2)
+
+    def on_start(self) -> None:
+        self.person = random.choice(PEOPLE)
+        page = self.client.get("/accounts/login/", name="login page")
+        token = CSRF.search(page.text).group(1)
+        self.client.post(
+            "/accounts/login/",
+            {
+                "username": self.person["username"],
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": token,
+            },
+            name="login",
+        )
+
+    @task(3)
+    def inbox(self) -> None:
+        self.client.get("/case/inbox/" if self.person["role"] == "counselor" else "/case/queue/")
+
+    @task(3)
+    def case_list(self) -> None:
+        self.client.get("/cases/")
+
+    @task(4)
+    def case_detail(self) -> None:
+        case_id = random.choice(self.person["cases"])
+        self.client.get(f"/cases/{case_id}/", name="/cases/[id]/")
+
+    @task(1)
+    def search(self) -> None:
+        self.client.get("/cases/?q=Klien+1", name="/cases/?q=")

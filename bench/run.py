@@ -1,0 +1,506 @@
+"""`make bench`: seed N cases on PostgreSQL, measure, and write docs/benchmarks.md.
+
+Each timing is the median and 95th percentile of repeated runs in this process (server time, no
+network), with the number of queries of one run. The load run puts gunicorn with two workers under
+50 simulated staff on loopback for 60 seconds.
+"""
+
+import csv
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from unittest import mock
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = int(os.environ.get("BENCH_CASES", "100000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+TARGETS = {
+    "page": 100.0,
+    "timeline": 150.0,
+    "letter_ratio": 1.15,
+    "task_ratio": 1.3,
+    "verify_rate": 100_000.0,
+    "load_p95": 300.0,
+}
+
+
+def recreate_database() -> None:
+    import environ
+    import psycopg
+
+    url = environ.Env().db_url_config(
+        os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lk3_bench")
+    )
+    with psycopg.connect(
+        host=url["HOST"],
+        port=url["PORT"] or 5432,
+        user=url["USER"],
+        dbname="postgres",
+        password=url["PASSWORD"] or None,
+        autocommit=True,
+    ) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url["NAME"]}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{url["NAME"]}"')
+
+
+def timed(action: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
+    """Median and p95 in milliseconds, after two warm-up runs."""
+    for _ in range(2):
+        action()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
+def query_count(action: Callable[[], object]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    return len(queries)
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+
+    def add(self, what: str, median: str, p95: str, queries: str, verdict: str) -> None:
+        self.rows.append((what, median, p95, queries, verdict))
+        print(f"{what:60} {median:>12} {p95:>12} {queries:>8}  {verdict}", flush=True)
+
+
+def verdict(value: float, target: float, lower_is_better: bool = True) -> str:
+    met = value <= target if lower_is_better else value >= target
+    comparison = "≤" if lower_is_better else "≥"
+    return f"{'met' if met else 'MISSED'} (target {comparison} {target:g})"
+
+
+def measure_pages(report: Report, seeded: dict) -> None:
+    from django.test import Client
+
+    from lk3_flow.models import Case
+
+    people = seeded["people"]
+    counselor, head, auditor = people["counselor"][0], people["head"][0], people["auditor"][0]
+    own = Case.objects.filter(counselor=counselor).order_by("-id").values_list("pk", flat=True)[0]
+    pages = [
+        ("counselor: inbox", counselor, "/case/inbox/"),
+        ("counselor: case list", counselor, "/cases/"),
+        ("counselor: case detail", counselor, f"/cases/{own}/"),
+        ("head: queue", head, "/case/queue/"),
+        ("head: inbox", head, "/case/inbox/"),
+        ("head: case list", head, "/cases/"),
+        ("head: case detail", head, f"/cases/{own}/"),
+    ]
+    for label, user, url in pages:
+        client = Client()
+        client.force_login(user)
+
+        def get(client: Client = client, url: str = url) -> None:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        median, p95 = timed(get)
+        report.add(
+            label,
+            f"{median:.1f} ms",
+            f"{p95:.1f} ms",
+            str(query_count(get)),
+            verdict(p95, TARGETS["page"]),
+        )
+    client = Client()
+    client.force_login(auditor)
+    url = f"/audit/kasus/{seeded['long_case'].pk}/"
+
+    def timeline() -> None:
+        assert client.get(url).status_code == 200
+
+    median, p95 = timed(timeline)
+    report.add(
+        f"auditor: timeline of a case with {seeded['long_case'].audit_events.count()} events",
+        f"{median:.1f} ms",
+        f"{p95:.1f} ms",
+        str(query_count(timeline)),
+        verdict(p95, TARGETS["timeline"]),
+    )
+
+
+def drive_lifecycle(seeded: dict) -> None:
+    from flows import services as flow_services
+    from lk3_flow import services
+    from lk3_flow.choices import NextStep, PartnerResponse
+    from lk3_flow.models import Partner
+    from tests.factories import ASSESSMENT, CLOSURE, registration, session_data
+
+    people = seeded["people"]
+    intake, head, counselor = people["intake_officer"][0], people["head"][0], people["counselor"][1]
+    partner = Partner.objects.first()
+    case = flow_services.start_case(actor=intake, registration=registration())
+
+    def step(name: str, actor: object, write: Callable) -> None:
+        flow_services.complete_task(case, actor=actor, task_name=name, step=write)
+
+    step(
+        "assign_counselor",
+        head,
+        lambda c: services.assign_counselor(case=c, counselor=counselor, actor=head),
+    )
+    step(
+        "assessment",
+        counselor,
+        lambda c: services.record_assessment(case=c, author=counselor, data=ASSESSMENT),
+    )
+    step(
+        "approve_assessment",
+        head,
+        lambda c: services.review_assessment(case=c, reviewer=head, approved=True),
+    )
+    step(
+        "counseling",
+        counselor,
+        lambda c: services.record_session(
+            case=c, counselor=counselor, data=session_data(NextStep.PROPOSE_REFERRAL)
+        ),
+    )
+    step(
+        "propose_referral",
+        counselor,
+        lambda c: services.propose_referral(
+            case=c,
+            counselor=counselor,
+            partner=partner,
+            reason="x",
+            services_requested=["referral"],
+        ),
+    )
+    step(
+        "approve_referral",
+        head,
+        lambda c: services.review_referral(case=c, reviewer=head, approved=True),
+    )
+    step(
+        "partner_response",
+        counselor,
+        lambda c: services.record_partner_response(
+            case=c, counselor=counselor, response=PartnerResponse.ACCEPTED, feedback="x"
+        ),
+    )
+    step(
+        "counseling",
+        counselor,
+        lambda c: services.record_session(
+            case=c, counselor=counselor, data=session_data(NextStep.PROPOSE_CLOSURE)
+        ),
+    )
+    step(
+        "propose_closure",
+        counselor,
+        lambda c: services.propose_closure(case=c, counselor=counselor, data=CLOSURE),
+    )
+    step(
+        "approve_closure",
+        head,
+        lambda c: services.review_closure(case=c, reviewer=head, approved=True),
+    )
+
+
+def measure_lifecycle(report: Report, seeded: dict) -> None:
+    runs = max(5, RUNS // 5)
+    with_letters, p95_with = timed(lambda: drive_lifecycle(seeded), runs)
+    with mock.patch("flows.flows.issue_letter"):
+        without, p95_without = timed(lambda: drive_lifecycle(seeded), runs)
+    report.add(
+        "full lifecycle via services, without letters",
+        f"{without:.0f} ms",
+        f"{p95_without:.0f} ms",
+        "",
+        "",
+    )
+    report.add(
+        "full lifecycle via services, with its 7 letters",
+        f"{with_letters:.0f} ms",
+        f"{p95_with:.0f} ms",
+        "",
+        "",
+    )
+
+
+def measure_letters(report: Report, seeded: dict) -> None:
+    from weasyprint import HTML
+
+    from letters import services as letter_services
+    from letters.content import draft
+    from letters.models import LetterKind
+    from letters.rendering import ASSET_SCHEME, AssetFetcher
+    from letters.selectors import institution_profile
+    from lk3_flow.models import Case
+
+    case = Case.objects.exclude(counselor=None).select_related("client", "counselor").first()
+    signer = seeded["people"]["head"][0]
+    letter = letter_services.issue_letter(LetterKind.ASSIGNMENT, case, signer=signer)
+    profile = institution_profile()
+    html = letter_services.render_letter_html(letter, draft(letter.kind, case, profile), profile)
+
+    def bare() -> None:
+        HTML(string=html, base_url=ASSET_SCHEME, url_fetcher=AssetFetcher()).write_pdf()
+
+    def issue() -> None:
+        letter_services.issue_letter(LetterKind.ASSIGNMENT, case, signer=signer)
+
+    bare_median, bare_p95 = timed(bare)
+    issue_median, issue_p95 = timed(issue)
+    report.add(
+        "letter: bare WeasyPrint render of the same HTML",
+        f"{bare_median:.1f} ms",
+        f"{bare_p95:.1f} ms",
+        "",
+        "",
+    )
+    ratio = issue_median / bare_median
+    report.add(
+        "letter: issuing (number, render, store, record)",
+        f"{issue_median:.1f} ms",
+        f"{issue_p95:.1f} ms",
+        str(query_count(issue)),
+        f"ratio {ratio:.2f}: " + verdict(ratio, TARGETS["letter_ratio"]),
+    )
+
+
+def measure_task_completion(report: Report, seeded: dict) -> None:
+    from viewflow.workflow.models import Process, Task
+    from viewflow.workflow.status import STATUS
+
+    from bench.flows import MinimalFlow
+    from flows import services as flow_services
+    from lk3_flow import services
+    from lk3_flow.choices import NextStep
+    from lk3_flow.models import Case
+    from tests.factories import session_data
+
+    people = seeded["people"]
+    counselor = people["counselor"][2]
+    cases = iter(
+        Case.objects.filter(counselor=counselor, stage="counseling").order_by("id")[: RUNS + 5]
+    )
+
+    def ours() -> None:
+        case = next(cases)
+        flow_services.complete_task(
+            case,
+            actor=counselor,
+            task_name="counseling",
+            step=lambda c: services.record_session(
+                case=c, counselor=counselor, data=session_data(NextStep.ANOTHER_SESSION)
+            ),
+        )
+
+    def start_minimal() -> Process:
+        return MinimalFlow.start.run(_process_data={"owner": counselor.pk})
+
+    processes = iter([start_minimal() for _ in range(RUNS + 5)])
+
+    def minimal() -> None:
+        process = next(processes)
+        with MinimalFlow.lock(process.pk):
+            task = Task.objects.get(
+                process=process, flow_task=MinimalFlow.work, status=STATUS.ASSIGNED
+            )
+            activation = task.flow_task.activation_class(task)
+            from django.http import HttpRequest
+
+            request = HttpRequest()
+            request.user = counselor
+            activation.start(request)
+            activation.execute()
+
+    ours_median, ours_p95 = timed(ours)
+    minimal_median, minimal_p95 = timed(minimal)
+    report.add(
+        "task completion: bare viewflow (View, If, Function, View)",
+        f"{minimal_median:.1f} ms",
+        f"{minimal_p95:.1f} ms",
+        "",
+        "",
+    )
+    ratio = ours_median / minimal_median
+    report.add(
+        "task completion: a counseling session recorded",
+        f"{ours_median:.1f} ms",
+        f"{ours_p95:.1f} ms",
+        "",
+        f"ratio {ratio:.2f}: " + verdict(ratio, TARGETS["task_ratio"]),
+    )
+
+
+def measure_verification(report: Report) -> None:
+    from audit.selectors import verify_chain
+
+    start = time.perf_counter()
+    checked, problem = verify_chain()
+    seconds = time.perf_counter() - start
+    assert problem is None, problem
+    rate = checked / seconds
+    report.add(
+        f"verify_audit over {checked} events",
+        f"{seconds:.2f} s",
+        "",
+        "",
+        f"{rate:,.0f} events/s: " + verdict(rate, TARGETS["verify_rate"], lower_is_better=False),
+    )
+
+
+def load_run(report: Report, seeded: dict) -> None:
+    from lk3_flow.models import Case
+
+    people = []
+    for role in ("counselor", "head"):
+        for user in seeded["people"][role][:25]:
+            cases = Case.objects.all() if role == "head" else Case.objects.filter(counselor=user)
+            ids = list(cases.order_by("-id").values_list("pk", flat=True)[:50])
+            people.append({"username": user.username, "role": role, "cases": ids})
+    workdir = Path(tempfile.mkdtemp())
+    (workdir / "people.json").write_text(json.dumps(people))
+    env = {**os.environ, "BENCH_PEOPLE": str(workdir / "people.json")}
+    from bench.seed import PASSWORD
+
+    env["BENCH_PASSWORD"] = PASSWORD
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "lk3_flow.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            "127.0.0.1:8765",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                import urllib.request
+
+                urllib.request.urlopen("http://127.0.0.1:8765/accounts/login/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "-u",
+                "50",
+                "-r",
+                "10",
+                "-t",
+                f"{LOAD_SECONDS}s",
+                "--host",
+                "http://127.0.0.1:8765",
+                "--csv",
+                str(workdir / "load"),
+                "--only-summary",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            capture_output=True,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with open(workdir / "load_stats.csv") as stats:
+        total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+    p95 = float(total["95%"])
+    failures = int(total["Failure Count"])
+    report.add(
+        f"load: 50 users, {LOAD_SECONDS} s, gunicorn 2 workers",
+        f"{float(total['Requests/s']):.1f} req/s",
+        f"{p95:.0f} ms",
+        f"{failures} errors",
+        verdict(p95, TARGETS["load_p95"]) + ("" if failures == 0 else "; errors!"),
+    )
+
+
+def write(report: Report, seeded: dict, seconds: float) -> None:
+    import django
+    import viewflow
+    import weasyprint
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `make bench` on {time.strftime('%Y-%m-%d %H:%M %Z')}: {CASES:,} cases "
+        f"seeded in {seconds:.0f} s with bulk inserts, {seeded['events']:,} audit events.",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; "
+        f"Python {platform.python_version()}, Django {django.get_version()}, "
+        f"django-viewflow {viewflow.__version__ if hasattr(viewflow, '__version__') else '2.4'}, "
+        f"WeasyPrint {weasyprint.__version__}, PostgreSQL {postgres}.",
+        "",
+        "Server time in this process, median and 95th percentile of repeated runs; the query "
+        "count is that of one run.",
+        "",
+        "| measurement | median | p95 | queries | against the target |",
+        "|---|---|---|---|---|",
+        *[f"| {' | '.join(row)} |" for row in report.rows],
+        "",
+    ]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    recreate_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from bench.seed import seed
+
+    start = time.perf_counter()
+    seeded = seed(CASES)
+    seeded_in = time.perf_counter() - start
+    print(f"seeded {CASES} cases in {seeded_in:.0f} s", flush=True)
+    report = Report()
+    measure_pages(report, seeded)
+    measure_lifecycle(report, seeded)
+    measure_letters(report, seeded)
+    measure_task_completion(report, seeded)
+    measure_verification(report)
+    if LOAD_SECONDS > 0:
+        load_run(report, seeded)
+    write(report, seeded, seeded_in)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,303 @@
+"""Bulk seeding of a district-sized (or province-sized) office, spread over every stage.
+
+Rows are written with bulk inserts, not through the services: the point is the volume the pages and
+queries must cope with. They are shaped as the services would leave them: a process and tasks per
+case, the counselor's object permissions, sessions, referrals, letters (rows, not rendered) and a
+valid audit hash chain.
+"""
+
+import datetime
+import hashlib
+import random
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS, STATUS
+from viewflow.workflow.token import Token
+
+from audit.chain import GENESIS, content_of, link_hash
+from audit.models import Action, AuditEvent, ChainHead
+from flows.flows import CaseFlow
+from letters.models import Letter, LetterKind
+from lk3_flow.choices import CaseStatus, NextStep, ReferralStatus, Stage
+from lk3_flow.models import (
+    Case,
+    Client,
+    CounselingSession,
+    Partner,
+    Referral,
+    Sequence,
+    StaffProfile,
+)
+from permissions.models import CaseUserObjectPermission
+from permissions.services import grant_role
+
+PASSWORD = "bench-password-2026"
+BATCH = 5000
+STAGES = [  # (stage, share of cases)
+    (Stage.ASSIGN_COUNSELOR, 5),
+    (Stage.ASSESSMENT, 10),
+    (Stage.APPROVE_ASSESSMENT, 5),
+    (Stage.COUNSELING, 40),
+    (Stage.APPROVE_REFERRAL, 3),
+    (Stage.PARTNER_RESPONSE, 5),
+    (Stage.APPROVE_CLOSURE, 2),
+    (Stage.CLOSED, 25),
+    (Stage.WITHDRAWN, 5),
+]
+HEAD_STAGES = {
+    Stage.ASSIGN_COUNSELOR,
+    Stage.APPROVE_ASSESSMENT,
+    Stage.APPROVE_REFERRAL,
+    Stage.APPROVE_CLOSURE,
+}
+
+
+def _batches(rows: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _create(model: Any, rows: list) -> list:
+    created = []
+    for batch in _batches(rows):
+        created.extend(model.objects.bulk_create(batch, batch_size=BATCH))
+    return created
+
+
+def staff(counselor_count: int) -> dict[str, list]:
+    user_model = get_user_model()
+    people: dict[str, list] = {"head": [], "intake_officer": [], "counselor": [], "auditor": []}
+    plan = [("head", 2), ("intake_officer", 2), ("counselor", counselor_count), ("auditor", 1)]
+    for role, count in plan:
+        for n in range(count):
+            user = user_model.objects.create_user(
+                f"{role}{n}", password=PASSWORD, first_name=role.title(), last_name=str(n)
+            )
+            StaffProfile.objects.create(user=user, position=role)
+            grant_role(user, role)
+            people[role].append(user)
+    return people
+
+
+class ChainWriter:
+    """Audit events appended in memory with a valid hash chain, written in bulk."""
+
+    def __init__(self) -> None:
+        self.previous, self.position, self.rows = GENESIS, 0, []
+
+    def add(
+        self, action: str, case_id: int, actor: Any, when: datetime.datetime, **details
+    ) -> None:
+        self.position += 1
+        values = {
+            "position": self.position,
+            "occurred_at": when,
+            "actor_id": actor.pk,
+            "actor_name": actor.get_full_name(),
+            "actor_role": "",
+            "action": action,
+            "case_id": case_id,
+            "object_type": "lk3_flow.Case",
+            "object_id": str(case_id),
+            "object_label": "",
+            "details": details,
+            "request_id": "",
+            "ip_address": None,
+        }
+        event_hash = link_hash(self.previous, content_of(values))
+        self.rows.append(AuditEvent(previous_hash=self.previous, hash=event_hash, **values))
+        self.previous = event_hash
+
+    def flush(self) -> None:
+        _create(AuditEvent, self.rows)
+        ChainHead.objects.update_or_create(
+            pk=1, defaults={"count": self.position, "hash": self.previous}
+        )
+        self.rows = []
+
+
+@transaction.atomic
+def seed(case_count: int, counselor_count: int = 40, timeline_events: int = 1000) -> dict:
+    """Seed `case_count` cases; returns the people and one case with a long timeline."""
+    rng = random.Random(2026)
+    people = staff(counselor_count)
+    intake, head = people["intake_officer"][0], people["head"][0]
+    partners = _create(
+        Partner,
+        [
+            Partner(name=f"Mitra {n}", category="legal_aid", address="Rangkasbitung")
+            for n in range(12)
+        ],
+    )
+    now = timezone.now()
+    stages = [stage for stage, share in STAGES for _ in range(share)]
+    plan = []
+    for n in range(case_count):
+        created = now - datetime.timedelta(minutes=rng.randrange(0, 3 * 365 * 24 * 60))
+        stage = stages[n % len(stages)]
+        counselor = None if stage == Stage.ASSIGN_COUNSELOR else rng.choice(people["counselor"])
+        plan.append((created, stage, counselor))
+    plan.sort(key=lambda item: item[0])
+
+    clients = _create(
+        Client,
+        [
+            Client(kind="individual", full_name=f"Klien {n}", registered_by=intake, sex="female")
+            for n in range(case_count)
+        ],
+    )
+    processes = _create(
+        Process,
+        [
+            Process(
+                flow_class=CaseFlow,
+                created=created,
+                status={Stage.CLOSED: PROCESS.DONE, Stage.WITHDRAWN: PROCESS.CANCELED}.get(
+                    stage, PROCESS.NEW
+                ),
+            )
+            for created, stage, _counselor in plan
+        ],
+    )
+    per_year: dict[int, int] = {}
+    cases = []
+    for (created, stage, counselor), client, process in zip(plan, clients, processes, strict=True):
+        year = timezone.localtime(created).year
+        per_year[year] = per_year.get(year, 0) + 1
+        cases.append(
+            Case(
+                number=f"LK3-LBK/{year}/{per_year[year]:05d}",
+                client=client,
+                process=process,
+                problem_categories=["marital_conflict"],
+                services=["counseling"],
+                channel="walk_in",
+                complaint="Keluhan awal.",
+                consent_given=True,
+                consent_date=created.date(),
+                counselor=counselor,
+                registered_by=intake,
+                stage=stage,
+                status={Stage.CLOSED: CaseStatus.CLOSED, Stage.WITHDRAWN: CaseStatus.WITHDRAWN}.get(
+                    stage, CaseStatus.OPEN
+                ),
+                sensitive=rng.random() < 0.1,
+            )
+        )
+    cases = _create(Case, cases)
+    Sequence.objects.bulk_create(
+        [Sequence(key=f"case/{year}", value=count) for year, count in per_year.items()]
+    )
+
+    tasks, permissions, sessions, referrals, letters = [], [], [], [], []
+    chain = ChainWriter()
+    view_case = _permission("view_case")
+    change_case = _permission("change_case")
+    for case, (created, stage, counselor) in zip(cases, plan, strict=True):
+        tasks.append(_task(case, CaseFlow.intake, STATUS.DONE, intake, created))
+        chain.add(Action.CASE_CREATED, case.pk, intake, created)
+        letters += [_letter(case, kind, intake, created) for kind in REGISTRATION_KINDS]
+        if counselor is None:
+            tasks.append(_task(case, CaseFlow.assign_counselor, STATUS.NEW, None, created))
+            continue
+        tasks.append(_task(case, CaseFlow.assign_counselor, STATUS.DONE, head, created))
+        chain.add(Action.TASK_COMPLETED, case.pk, head, created, step="assign_counselor")
+        letters.append(_letter(case, LetterKind.ASSIGNMENT, head, created))
+        permissions += [
+            CaseUserObjectPermission(content_object=case, user=counselor, permission=view_case),
+            CaseUserObjectPermission(content_object=case, user=counselor, permission=change_case),
+        ]
+        if stage in (Stage.CLOSED, Stage.WITHDRAWN):
+            continue
+        node = getattr(CaseFlow, stage)
+        owner = None if stage in HEAD_STAGES else counselor
+        status = STATUS.NEW if owner is None else STATUS.ASSIGNED
+        tasks.append(_task(case, node, status, owner, created))
+        if stage in (Stage.COUNSELING, Stage.PARTNER_RESPONSE, Stage.APPROVE_REFERRAL):
+            sessions.append(
+                CounselingSession(
+                    case=case,
+                    counselor=counselor,
+                    scheduled_at=created,
+                    held_at=created,
+                    session_type="individual",
+                    notes="Catatan sesi.",
+                    next_step=NextStep.ANOTHER_SESSION,
+                )
+            )
+        if stage in (Stage.PARTNER_RESPONSE, Stage.APPROVE_REFERRAL):
+            referrals.append(
+                Referral(
+                    case=case,
+                    partner=rng.choice(partners),
+                    proposed_by=counselor,
+                    reason="Rujukan.",
+                    status=ReferralStatus.SENT
+                    if stage == Stage.PARTNER_RESPONSE
+                    else ReferralStatus.PROPOSED,
+                )
+            )
+    long_case = next(
+        case for case, (_c, stage, _p) in zip(cases, plan, strict=True) if stage == Stage.COUNSELING
+    )
+    for n in range(timeline_events):
+        chain.add(Action.CASE_VIEWED, long_case.pk, head, now, n=n)
+    _create(Task, tasks)
+    _create(CaseUserObjectPermission, permissions)
+    _create(CounselingSession, sessions)
+    _create(Referral, referrals)
+    _create(Letter, letters)
+    chain.flush()
+    return {"people": people, "long_case": long_case, "events": chain.position}
+
+
+REGISTRATION_KINDS = (LetterKind.REGISTRATION_RECEIPT, LetterKind.SERVICE_CONSENT)
+_letter_sequences: dict[tuple[str, int], int] = {}
+
+
+def _letter(case: Case, kind: str, signer: Any, when: datetime.datetime) -> Letter:
+    year = when.year
+    sequence = _letter_sequences[(kind, year)] = _letter_sequences.get((kind, year), 0) + 1
+    token = hashlib.sha256(f"{case.pk}/{kind}".encode()).hexdigest()
+    return Letter(
+        case=case,
+        kind=kind,
+        number=f"{sequence:05d}/{kind}/{year}",
+        sequence=sequence,
+        issued_at=when,
+        issued_on=when.date(),
+        subject=kind,
+        signer=signer,
+        signer_name=signer.get_full_name(),
+        signer_position="",
+        token=token,
+        short_code=token[:11],
+        pdf=f"letters/{year}/{token}.pdf",
+        sha256=token,
+        template_version="bench",
+    )
+
+
+def _task(case: Case, node: Any, status: str, owner: Any, when: datetime.datetime) -> Task:
+    done = status == STATUS.DONE
+    return Task(
+        process_id=case.process_id,
+        flow_task=node,
+        flow_task_type=node.task_type,
+        status=status,
+        owner=owner,
+        created=when,
+        finished=when if done else None,
+        token=Token("start"),
+    )
+
+
+def _permission(codename: str) -> Any:
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(content_type__app_label="lk3_flow", codename=codename)

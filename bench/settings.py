@@ -1,0 +1,21 @@
+"""Benchmark settings: the project's own, on a PostgreSQL database of its own."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use")
+
+from lk3_flow.settings import *  # noqa: F403
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
+DATABASES = {
+    "default": env.db(  # noqa: F405
+        "BENCH_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/lk3_bench"
+    )
+}
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+# Logins in the load run should cost what a page costs, not a deliberately slow hash.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AXES_ENABLED = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+MEDIA_ROOT = BASE_DIR / "var" / "bench-media"  # noqa: F405

@@ -172,6 +172,7 @@ class Case(TimeStamped):
         indexes = [
             models.Index(fields=["counselor", "status"]),
             models.Index(fields=["stage"]),
+            models.Index(fields=["-created_at"], name="lk3_case_newest_first"),
         ]
         permissions = [
             ("register_case", _("Can register new clients and cases")),

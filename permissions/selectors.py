@@ -4,7 +4,7 @@ import enum
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from lk3_flow.models import Case
 
@@ -38,12 +38,11 @@ def sees_every_case(user: AbstractBaseUser) -> bool:
     return user.has_perm(MANAGE_CASE) or user.has_perm(AUDIT_CASE)
 
 
-def _granted_case_file(user: AbstractBaseUser) -> Exists:
-    return Exists(
-        CaseUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename="view_case"
-        )
-    )
+def _granted_case_ids(user: AbstractBaseUser) -> QuerySet:
+    """Ids of the cases whose file the user was given; read through the (user, ...) index."""
+    return CaseUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_case"
+    ).values("content_object_id")
 
 
 def cases_visible_to(user: AbstractBaseUser) -> QuerySet:
@@ -53,7 +52,7 @@ def cases_visible_to(user: AbstractBaseUser) -> QuerySet:
         return cases.none()
     if sees_every_case(user):
         return cases
-    reason = Q(_granted_case_file(user))
+    reason = Q(pk__in=_granted_case_ids(user))
     if user.has_perm(REGISTER_CASE):
         reason |= Q(registered_by=user)
     return cases.filter(reason)
@@ -66,7 +65,7 @@ def case_files_open_to(user: AbstractBaseUser) -> QuerySet:
         return cases.none()
     if sees_every_case(user):
         return cases
-    return cases.filter(_granted_case_file(user))
+    return cases.filter(pk__in=_granted_case_ids(user))
 
 
 def open_process_ids(user: AbstractBaseUser) -> QuerySet:

@@ -23,7 +23,7 @@ from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from permissions.selectors import open_process_ids, sees_every_case
+from permissions.selectors import open_process_ids, process_is_open_to, sees_every_case
 
 
 class VisibleTasksOnly:
@@ -41,6 +41,10 @@ class VisibleTasksOnly:
 
     task_id.short_description = _("Case")
 
+    # Viewflow's filter panel lists every process of the user's tasks as a choice: thousands
+    # of options on a busy desk. Cases are searched on the case list instead.
+    filterset_class = None
+
 
 class VisibleProcessesOnly:
     def get_queryset(self) -> Any:
@@ -48,6 +52,22 @@ class VisibleProcessesOnly:
         if sees_every_case(self.request.user):
             return processes
         return processes.filter(pk__in=open_process_ids(self.request.user))
+
+
+def queue_tasks(flow_class: Any, user: Any) -> Any:
+    """Unassigned tasks the user's role may take. Viewflow's own query also matches per-object
+    task permissions through a computed column, which no index can serve; this flow grants task
+    permissions only by role."""
+    return Task.objects.filter(
+        process__flow_class=flow_class,
+        flow_task_type="HUMAN",
+        status=STATUS.NEW,
+        owner_permission__in=user.get_all_permissions(),
+    )
+
+
+def inbox_tasks(flow_class: Any, user: Any) -> Any:
+    return Task.objects.filter(process__flow_class=flow_class, owner=user, status=STATUS.ASSIGNED)
 
 
 class InboxView(VisibleTasksOnly, flow_views.FlowInboxListView):
@@ -59,16 +79,7 @@ class QueueView(VisibleTasksOnly, flow_views.FlowQueueListView):
 
     @viewprop
     def queryset(self) -> Any:
-        """Unassigned tasks the user's role may take. Viewflow's own query also matches
-        per-object task permissions through a computed column, which no index can serve; this
-        flow grants task permissions only by role."""
-        role_permissions = self.request.user.get_all_permissions()
-        return Task.objects.filter(
-            process__flow_class=self.flow_class,
-            flow_task_type="HUMAN",
-            status=STATUS.NEW,
-            owner_permission__in=role_permissions,
-        ).order_by("-created")
+        return queue_tasks(self.flow_class, self.request.user).order_by("-created")
 
 
 class ArchiveView(VisibleTasksOnly, flow_views.FlowArchiveListView):
@@ -102,7 +113,7 @@ def visible_process_required(
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         process_id = kwargs["process_pk"]
-        if not open_process_ids(request.user).filter(process_id=process_id).exists():
+        if not process_is_open_to(request.user, process_id):
             raise Http404
         if (
             "task_pk" in kwargs
@@ -140,6 +151,13 @@ class CaseFlowViewset(FlowAppViewset):
     index_path = path("", RedirectView.as_view(url="inbox/"), name="index")
     tasks_assign_path = None
     tasks_unassign_path = None
+
+    def get_context_data(self, request: Any) -> dict[str, Any]:
+        """The menu's counters, from the same queries as the inbox and the queue."""
+        return {
+            "user_inbox": inbox_tasks(self._flow_class, request.user),
+            "user_queue": queue_tasks(self._flow_class, request.user),
+        }
 
     def _get_urls(self) -> list[Any]:
         return guard_process_urls(super()._get_urls(), self._flow_class.instance)

@@ -19,19 +19,22 @@ CHROMIUM_ARGS = [
 # Where `make screenshots` asks the journey to leave its pictures; unset, none are written.
 SCREENSHOTS = os.environ.get("LK3_SCREENSHOTS_DIR")
 
-# Playwright's synchronous API keeps an event loop in this thread; the test's own database calls
-# are synchronous and safe, so Django's guard against ORM calls from async code is lifted here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="session")
 def browser():
+    """Chromium for the session. Playwright's synchronous API keeps an event loop in this thread;
+    the tests' own database calls are synchronous and safe, so Django's guard against ORM calls
+    from async code is lifted while the browser runs, and only then."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -52,7 +52,9 @@ class Person:
         action = self.page.locator(".lk3-tasks a.mdc-button").first
         if action.inner_text().strip().lower() == "ambil":
             action.click()
+            self.page.wait_for_url(re.compile(r".*/assign/$"))
             self.page.locator("form button[type=submit], form button").last.click()
+            self.page.wait_for_url(lambda url: not url.endswith("/assign/"))
             self.open_case(number)
             action = self.page.locator(".lk3-tasks a.mdc-button").first
         action.click()
@@ -213,9 +215,12 @@ def test_a_case_from_registration_to_closure(people, office, live_server, tmp_pa
 
     auditor = people(office.auditor)
     auditor.page.click(".vf-page__menu a:has-text('Audit')")
+    auditor.page.wait_for_url(re.compile(r".*/audit/$"))
     auditor.page.fill("input[name=number]", number)
     auditor.page.click(".lk3-filter button")
-    auditor.page.click(f"a:text-is('{number}')")
+    auditor.page.wait_for_url(re.compile(r".*/audit/\?.*number="))
+    auditor.page.click(f".lk3-table a:text-is('{number}')")
+    auditor.page.wait_for_url(re.compile(r".*/audit/kasus/\d+/$"))
     expect(auditor.page.locator("h1.vf-card__title")).to_contain_text(number)
     expect(auditor.page.locator(".lk3-event-task_completed").first).to_be_visible()
     steps = auditor.page.locator(

@@ -3,8 +3,6 @@
 import datetime
 import hashlib
 import io
-import re
-import subprocess
 import threading
 
 import pypdf
@@ -27,6 +25,7 @@ from lk3_flow import services
 from lk3_flow.choices import NextStep, ReferralStatus
 from lk3_flow.models import Case
 from tests.factories import session_data
+from tests.pdf import extract_text
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +33,6 @@ JAKARTA_MONTHS = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 ]  # fmt: skip
-
-
-def extract_text(pdf: bytes) -> str:
-    """Poppler's extraction, with white space folded: pypdf garbles text set in two fonts."""
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    return re.sub(r"\s+", " ", result.stdout.decode())
 
 
 def pdf_text(letter: Letter) -> str:

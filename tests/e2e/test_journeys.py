@@ -80,6 +80,22 @@ class Person:
     def write(self, name: str, value: str) -> None:
         self.page.locator(f"#id_{name} textarea").fill(value)
 
+    def record_session(self, number: str, when: str, kind: str, notes: str, next_step: str) -> None:
+        self.take_and_open_task(number)
+        self.type("scheduled_at", when)
+        self.choose("session_type", kind)
+        self.write("notes", notes)
+        self.pick("next_step", next_step)
+        self.submit()
+
+    def decide(self, number: str, decision: str, comment: str = "") -> None:
+        """A head's approve-or-return on the case's waiting proposal."""
+        self.take_and_open_task(number)
+        self.pick("decision", decision)
+        if comment:
+            self.write("comment", comment)
+        self.submit()
+
     def submit(self) -> None:
         """Send the form and wait for the case page that every completed step returns to."""
         self.page.locator("form.vf-form button[type=submit], form.vf-form button").last.click()
@@ -140,37 +156,27 @@ def test_a_case_from_registration_to_closure(people, office, live_server, tmp_pa
     counselor.choose("planned_services", "counseling")
     counselor.submit()
 
-    head.take_and_open_task(number)
-    head.pick("decision", "return")
-    head.write("comment", "Tambahkan risiko terhadap anak.")
-    head.submit()
+    head.decide(number, "return", "Tambahkan risiko terhadap anak.")
 
     counselor.take_and_open_task(number)
     expect(counselor.page.locator(".lk3-returned")).to_contain_text("Tambahkan risiko")
     counselor.write("risks", "Anak mulai takut pulang ke rumah.")
     counselor.submit()
 
-    head.take_and_open_task(number)
-    head.pick("decision", "approve")
-    head.submit()
+    head.decide(number, "approve")
     expect(head.page.locator(".lk3-stage")).to_contain_text("Sesi konseling")
 
     for next_step in ["another_session", "propose_referral"]:
-        counselor.take_and_open_task(number)
-        counselor.type("scheduled_at", "01/11/2026 09:00")
-        counselor.choose("session_type", "couple")
-        counselor.write("notes", f"Sesi dengan langkah {next_step}.")
-        counselor.pick("next_step", next_step)
-        counselor.submit()
+        counselor.record_session(
+            number, "01/11/2026 09:00", "couple", f"Sesi dengan langkah {next_step}.", next_step
+        )
     counselor.take_and_open_task(number)
     counselor.choose("partner", str(office.legal_aid.pk))
     counselor.write("reason", "Pendampingan hukum hak asuh anak.")
     counselor.choose("services_requested", "accompaniment")
     counselor.submit()
 
-    head.take_and_open_task(number)
-    head.pick("decision", "approve")
-    head.submit()
+    head.decide(number, "approve")
     referral = Letter.objects.get(case=case, kind=LetterKind.REFERRAL)
     head.open_case(number)
     with head.page.expect_download() as download_info:
@@ -192,20 +198,15 @@ def test_a_case_from_registration_to_closure(people, office, live_server, tmp_pa
     counselor.pick("response", "accepted")
     counselor.write("feedback", "LBH menerima dan mendampingi klien.")
     counselor.submit()
-    counselor.take_and_open_task(number)
-    counselor.type("scheduled_at", "15/11/2026 09:00")
-    counselor.choose("session_type", "family")
-    counselor.write("notes", "Kesepakatan pengasuhan tercapai.")
-    counselor.pick("next_step", "propose_closure")
-    counselor.submit()
+    counselor.record_session(
+        number, "15/11/2026 09:00", "family", "Kesepakatan pengasuhan tercapai.", "propose_closure"
+    )
     counselor.take_and_open_task(number)
     counselor.choose("reason", "goals_achieved")
     counselor.write("summary", "Komunikasi keluarga pulih.")
     counselor.submit()
 
-    head.take_and_open_task(number)
-    head.pick("decision", "approve")
-    head.submit()
+    head.decide(number, "approve")
     expect(head.page.locator(".lk3-stage")).to_contain_text("Selesai")
     head.shoot("case-detail")
 

@@ -1,5 +1,6 @@
 """The hash chain: each event's hash covers its content and the hash before it."""
 
+import datetime
 import hashlib
 import json
 from collections.abc import Sequence
@@ -21,15 +22,21 @@ CHAINED_FIELDS = (
     "request_id",
     "ip_address",
 )
-_OCCURRED_AT = CHAINED_FIELDS.index("occurred_at")
 _encode = json.JSONEncoder(separators=(",", ":"), sort_keys=True, default=str).encode
+
+
+def timestamp_text(moment: datetime.datetime) -> str:
+    """A time as the hash covers it: UTC, ISO 8601 with microseconds.
+
+    Verification has the database write times in this same form (`selectors.TimestampText`),
+    because parsing a timestamp per row costs more than hashing the row.
+    """
+    return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
 def canonical(content: Sequence[Any]) -> bytes:
     """The event's fields, in CHAINED_FIELDS order, as compact JSON with sorted object keys."""
-    items = list(content)
-    items[_OCCURRED_AT] = items[_OCCURRED_AT].isoformat(timespec="microseconds")
-    return _encode(items).encode()
+    return _encode(list(content)).encode()
 
 
 def link_hash(previous_hash: str, content: Sequence[Any]) -> str:
@@ -37,4 +44,8 @@ def link_hash(previous_hash: str, content: Sequence[Any]) -> str:
 
 
 def content_of(values: dict[str, Any]) -> list[Any]:
-    return [values[name] for name in CHAINED_FIELDS]
+    """The chained fields of an event about to be written, its time as `timestamp_text`."""
+    return [
+        timestamp_text(values[name]) if name == "occurred_at" else values[name]
+        for name in CHAINED_FIELDS
+    ]

@@ -10,10 +10,11 @@ from locust import HttpUser, between, task
 PEOPLE = json.loads(open(os.environ["BENCH_PEOPLE"]).read())  # noqa: SIM115
 PASSWORD = os.environ["BENCH_PASSWORD"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+THINK = [float(seconds) for seconds in os.environ.get("BENCH_THINK", "1,5").split(",")]
 
 
 class StaffMember(HttpUser):
-    wait_time = between(0.5, 2)
+    wait_time = between(*THINK)
 
     def on_start(self) -> None:
         self.person = random.choice(PEOPLE)
@@ -44,4 +45,6 @@ class StaffMember(HttpUser):
 
     @task(1)
     def search(self) -> None:
-        self.client.get("/cases/?q=Klien+1", name="/cases/?q=")
+        """Looking a client up by name, as staff do when a family calls or walks in."""
+        name = random.choice(self.person["clients"])
+        self.client.get("/cases/", params={"q": name}, name="/cases/?q=")

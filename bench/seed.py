@@ -291,6 +291,7 @@ def _task(case: Case, node: Any, status: str, owner: Any, when: datetime.datetim
         flow_task_type=node.task_type,
         status=status,
         owner=owner,
+        owner_permission=node.calc_owner_permission(None) if status == STATUS.NEW else None,
         created=when,
         finished=when if done else None,
         token=Token("start"),

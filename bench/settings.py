@@ -3,15 +3,13 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lk3_bench"
+)
 
 from lk3_flow.settings import *  # noqa: F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
-DATABASES = {
-    "default": env.db(  # noqa: F405
-        "BENCH_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/lk3_bench"
-    )
-}
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 # Logins in the load run should cost what a page costs, not a deliberately slow hash.

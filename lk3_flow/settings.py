@@ -80,6 +80,10 @@ WSGI_APPLICATION = "lk3_flow.wsgi.application"
 
 EMBEDDED_DATABASE = BASE_DIR / "var" / "lk3.sqlite3"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{EMBEDDED_DATABASE}")}
+# A connection kept for a while spares PostgreSQL a new backend process on every request; the
+# health check replaces one the server has dropped. `?conn_max_age=0` in the URL turns it off.
+DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction begins, so concurrent writers queue up
     # instead of failing with "database is locked" halfway through a step.

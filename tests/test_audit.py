@@ -9,15 +9,18 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from audit import selectors as audit_selectors
+from audit import services as audit_services
 from audit import triggers
 from audit.models import Action, AuditEvent, ChainHead
-from audit.selectors import checkpoint, verify_chain
+from audit.selectors import ChainProblem, checkpoint, verify_chain
 from audit.services import record
 from flows import services as flow_services
 from letters.models import Letter, LetterKind
 from lk3_flow.choices import NextStep, ReferralStatus
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, Office
 from tests.pdf import extract_text
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +165,58 @@ def test_tampering_with_triggers_dropped_is_caught_at_the_right_event(office, ta
     assert checked == target - 1
     with pytest.raises(CommandError, match=f"event #{target} "):
         call_command("verify_audit")
+
+
+def _tampered(tamper: str) -> None:
+    triggers.remove(connection)
+    try:
+        _raw(tamper)
+    finally:
+        triggers.install(connection)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("tamper", "at", "reason"),
+    [
+        (
+            "UPDATE audit_auditevent SET actor_name = 'Orang Lain' WHERE position = {p}",
+            0,
+            "content",
+        ),
+        ("UPDATE audit_auditevent SET previous_hash = hash WHERE position = {p}", 0, "link"),
+        ("DELETE FROM audit_auditevent WHERE position = {p}", 0, "missing"),
+        ("DELETE FROM audit_auditevent WHERE position = {p}", -1, "missing"),
+        ("UPDATE audit_auditevent SET object_label = 'x' WHERE position = {p}", 2, "content"),
+    ],
+)
+def test_stretches_checked_side_by_side_find_what_a_walk_alone_finds(
+    monkeypatch, tamper, at, reason
+):
+    office = Office()
+    office.assign(office.register())
+    total = AuditEvent.objects.count()
+    monkeypatch.setattr(audit_selectors, "MIN_STRETCH", 2)
+    assert verify_chain(workers=3) == (total, None)
+    second_stretch = -(-total // 3) + 1
+    target = second_stretch + at
+    _tampered(tamper.format(p=target))
+    expected = (target - 1, ChainProblem(target, reason))
+    assert verify_chain(workers=3) == expected
+    assert verify_chain(workers=1) == expected
+
+
+def test_an_empty_log_verifies(db):
+    assert not AuditEvent.objects.exists()
+    assert verify_chain(workers=2) == (0, None)
+
+
+def test_times_without_a_fraction_of_a_second_verify(office, monkeypatch):
+    on_the_second = timezone.now().replace(microsecond=0)
+    monkeypatch.setattr(audit_services.timezone, "now", lambda: on_the_second)
+    event = record(Action.EXPORTED, details={"format": "csv"})
+    assert AuditEvent.objects.get(pk=event.pk).occurred_at == on_the_second
+    assert verify_chain() == (event.position, None)
 
 
 def test_timeline_shows_a_complete_lifecycle_in_order(client, office, full_case):

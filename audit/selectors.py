@@ -115,8 +115,15 @@ def _verify_stretch(first: int, last: int) -> _StretchResult:
     return _StretchResult(expected - first, opening, previous or "", problem)
 
 
+def _open_own_connections() -> None:
+    """First thing in a worker process: the connections the fork copied are the parent's, and
+    using or closing one would break it, so the worker leaves them be and opens its own."""
+    for alias in connections:
+        connections[alias] = connections.create_connection(alias)
+
+
 def _verify_stretch_apart(bounds: tuple[int, int]) -> _StretchResult:
-    """`_verify_stretch` in a worker process, on a connection of its own."""
+    """`_verify_stretch` in a worker process."""
     try:
         return _verify_stretch(*bounds)
     finally:
@@ -137,8 +144,9 @@ def verify_chain(workers: int = 1) -> tuple[int, ChainProblem | None]:
     size = max(1, -(-last // count))
     stretches = [(start, min(start + size - 1, last)) for start in range(1, last + 1, size)]
     if len(stretches) > 1:
-        connections.close_all()
-        with ProcessPoolExecutor(len(stretches), mp_context=get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            len(stretches), mp_context=get_context("fork"), initializer=_open_own_connections
+        ) as pool:
             results = list(pool.map(_verify_stretch_apart, stretches))
     else:
         results = [_verify_stretch(*bounds) for bounds in stretches]

@@ -17,6 +17,8 @@ from lk3_flow.models import Case
 from .models import Action
 from .services import record
 
+TASK_INIT_UID = "audit-task-init"
+TASK_SAVE_UID = "audit-task-save"
 STATUS_ACTIONS = {
     STATUS.ASSIGNED: Action.TASK_ASSIGNED,
     STATUS.STARTED: Action.TASK_STARTED,
@@ -65,8 +67,8 @@ def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs:
 
 
 def connect() -> None:
-    post_init.connect(_remember_task_state, sender=Task, dispatch_uid="audit-task-init")
-    post_save.connect(_record_task_change, sender=Task, dispatch_uid="audit-task-save")
+    post_init.connect(_remember_task_state, sender=Task, dispatch_uid=TASK_INIT_UID)
+    post_save.connect(_record_task_change, sender=Task, dispatch_uid=TASK_SAVE_UID)
     user_logged_in.connect(_logged_in, dispatch_uid="audit-login")
     user_logged_out.connect(_logged_out, dispatch_uid="audit-logout")
     user_login_failed.connect(_login_failed, dispatch_uid="audit-login-failed")

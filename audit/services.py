@@ -30,7 +30,7 @@ def _json_safe(details: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(details, default=str))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def record(
     action: Action,
     *,

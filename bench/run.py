@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -162,90 +163,26 @@ def measure_pages(report: Report, seeded: dict) -> None:
     )
 
 
-def drive_lifecycle(seeded: dict) -> None:
-    from flows import services as flow_services
-    from lk3_flow import services
+def drive_lifecycle(office: Any) -> None:
+    """Registration to closure through a referral: the ten steps of a typical case."""
     from lk3_flow.choices import NextStep, PartnerResponse
-    from lk3_flow.models import Partner
-    from tests.factories import ASSESSMENT, CLOSURE, registration, session_data
 
-    people = seeded["people"]
-    intake, head, counselor = people["intake_officer"][0], people["head"][0], people["counselor"][1]
-    partner = Partner.objects.first()
-    case = flow_services.start_case(actor=intake, registration=registration())
-
-    def step(name: str, actor: object, write: Callable) -> None:
-        flow_services.complete_task(case, actor=actor, task_name=name, step=write)
-
-    step(
-        "assign_counselor",
-        head,
-        lambda c: services.assign_counselor(case=c, counselor=counselor, actor=head),
+    case = office.session(office.to_counseling(office.register()), NextStep.PROPOSE_REFERRAL)
+    case = office.review_referral(office.propose_referral(case))
+    case = office.session(
+        office.partner_response(case, PartnerResponse.ACCEPTED), NextStep.PROPOSE_CLOSURE
     )
-    step(
-        "assessment",
-        counselor,
-        lambda c: services.record_assessment(case=c, author=counselor, data=ASSESSMENT),
-    )
-    step(
-        "approve_assessment",
-        head,
-        lambda c: services.review_assessment(case=c, reviewer=head, approved=True),
-    )
-    step(
-        "counseling",
-        counselor,
-        lambda c: services.record_session(
-            case=c, counselor=counselor, data=session_data(NextStep.PROPOSE_REFERRAL)
-        ),
-    )
-    step(
-        "propose_referral",
-        counselor,
-        lambda c: services.propose_referral(
-            case=c,
-            counselor=counselor,
-            partner=partner,
-            reason="x",
-            services_requested=["referral"],
-        ),
-    )
-    step(
-        "approve_referral",
-        head,
-        lambda c: services.review_referral(case=c, reviewer=head, approved=True),
-    )
-    step(
-        "partner_response",
-        counselor,
-        lambda c: services.record_partner_response(
-            case=c, counselor=counselor, response=PartnerResponse.ACCEPTED, feedback="x"
-        ),
-    )
-    step(
-        "counseling",
-        counselor,
-        lambda c: services.record_session(
-            case=c, counselor=counselor, data=session_data(NextStep.PROPOSE_CLOSURE)
-        ),
-    )
-    step(
-        "propose_closure",
-        counselor,
-        lambda c: services.propose_closure(case=c, counselor=counselor, data=CLOSURE),
-    )
-    step(
-        "approve_closure",
-        head,
-        lambda c: services.review_closure(case=c, reviewer=head, approved=True),
-    )
+    office.review_closure(office.propose_closure(case))
 
 
-def measure_lifecycle(report: Report, seeded: dict) -> None:
+def measure_lifecycle(report: Report) -> None:
+    from tests.factories import Office
+
+    office = Office()
     runs = max(5, RUNS // 5)
-    with_letters, p95_with = timed(lambda: drive_lifecycle(seeded), runs)
+    with_letters, p95_with = timed(lambda: drive_lifecycle(office), runs)
     with mock.patch("flows.flows.issue_letter"):
-        without, p95_without = timed(lambda: drive_lifecycle(seeded), runs)
+        without, p95_without = timed(lambda: drive_lifecycle(office), runs)
     report.add(
         "full lifecycle via services, without letters",
         f"{without:.0f} ms",
@@ -570,7 +507,7 @@ def main() -> None:
     print(f"seeded {CASES} cases in {seeded_in:.0f} s", flush=True)
     report = Report()
     measure_pages(report, seeded)
-    measure_lifecycle(report, seeded)
+    measure_lifecycle(report)
     measure_letters(report, seeded)
     measure_task_completion(report, seeded)
     measure_verification(report)

@@ -119,6 +119,14 @@ def _raw(sql: str) -> None:
         cursor.execute(sql)
 
 
+def _tampered(tamper: str) -> None:
+    triggers.remove(connection)
+    try:
+        _raw(tamper)
+    finally:
+        triggers.install(connection)
+
+
 def test_database_refuses_update_and_delete(office):
     office.register()
     count = AuditEvent.objects.count()
@@ -155,24 +163,12 @@ def test_verify_audit_accepts_an_intact_chain_and_checkpoint_prints_the_head(off
 def test_tampering_with_triggers_dropped_is_caught_at_the_right_event(office, tamper, reason):
     office.assign(office.register())
     target = AuditEvent.objects.count() // 2
-    triggers.remove(connection)
-    try:
-        _raw(tamper.format(p=target))
-    finally:
-        triggers.install(connection)
+    _tampered(tamper.format(p=target))
     checked, problem = verify_chain()
     assert problem.position == target and problem.reason == reason
     assert checked == target - 1
     with pytest.raises(CommandError, match=f"event #{target} "):
         call_command("verify_audit")
-
-
-def _tampered(tamper: str) -> None:
-    triggers.remove(connection)
-    try:
-        _raw(tamper)
-    finally:
-        triggers.install(connection)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -39,19 +39,37 @@ def _task_details(task: Task) -> dict[str, Any]:
     }
 
 
+def _case_id_of(task: Task) -> int | None:
+    """The case of the task's process.
+
+    An activation hands the same process object to every task it creates or completes, so the
+    answer is kept on that object for the next transition. Not before the case exists: intake's
+    first task is saved before its case is registered.
+    """
+    process = task.process if Task.process.is_cached(task) else None
+    case_id = getattr(process, "_audit_case_id", None)
+    if case_id is None:
+        case_id = (
+            Case.objects.filter(process_id=task.process_id).values_list("pk", flat=True).first()
+        )
+        if process is not None and case_id is not None:
+            process._audit_case_id = case_id
+    return case_id
+
+
 def _record_task_change(sender: Any, instance: Task, created: bool, **kwargs: Any) -> None:
     old_status, old_owner = (None, None) if created else instance._audit_state
     instance._audit_state = (instance.status, instance.owner_id)
-    case = Case.objects.filter(process_id=instance.process_id).first()
+    case_id = _case_id_of(instance)
     details = _task_details(instance)
     if created:
-        record(Action.TASK_CREATED, case=case, obj=instance, details=details)
+        record(Action.TASK_CREATED, case_id=case_id, obj=instance, details=details)
         old_status = STATUS.NEW
     if instance.status != old_status and instance.status in STATUS_ACTIONS:
-        record(STATUS_ACTIONS[instance.status], case=case, obj=instance, details=details)
+        record(STATUS_ACTIONS[instance.status], case_id=case_id, obj=instance, details=details)
     elif not created and instance.owner_id != old_owner:
         details["previous_owner_id"] = old_owner
-        record(Action.TASK_REASSIGNED, case=case, obj=instance, details=details)
+        record(Action.TASK_REASSIGNED, case_id=case_id, obj=instance, details=details)
 
 
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -1,6 +1,7 @@
 """The audit log: every kind of event, append-only at the database, tamper-evident, readable."""
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
@@ -213,6 +214,49 @@ def test_times_without_a_fraction_of_a_second_verify(office, monkeypatch):
     event = record(Action.EXPORTED, details={"format": "csv"})
     assert AuditEvent.objects.get(pk=event.pk).occurred_at == on_the_second
     assert verify_chain() == (event.position, None)
+
+
+def test_an_append_after_its_own_rolled_back_events_links_to_the_true_head(db):
+    first = record(Action.EXPORTED)
+    with transaction.atomic():
+        record(Action.EXPORTED)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            record(Action.EXPORTED)
+            raise DatabaseError("undone")
+        after_savepoint = record(Action.EXPORTED)
+        transaction.set_rollback(True)
+    last = record(Action.AUDIT_SEARCHED)
+    assert after_savepoint.position == first.position + 2
+    assert last.position == first.position + 1 and last.previous_hash == first.hash
+    assert verify_chain() == (last.position, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_after_another_connection_appended_links_to_its_event():
+    mine = record(Action.EXPORTED)
+    with ThreadPoolExecutor(max_workers=1) as other:
+        theirs = other.submit(_record_and_close, Action.AUDIT_SEARCHED).result()
+    after = record(Action.EXPORTED)
+    assert theirs.previous_hash == mine.hash
+    assert after.previous_hash == theirs.hash and after.position == theirs.position + 1
+    assert verify_chain() == (after.position, None)
+
+
+def _record_and_close(action: str) -> AuditEvent:
+    try:
+        return record(action)
+    finally:
+        connection.close()
+
+
+def test_further_events_of_a_transaction_do_not_read_the_head_again(db):
+    with transaction.atomic():
+        record(Action.EXPORTED)
+        with CaptureQueriesContext(connection) as queries:
+            record(Action.EXPORTED)
+    assert len(queries) == 2
+    assert "audit_chainhead" in queries[0]["sql"] and "audit_auditevent" in queries[1]["sql"]
+    assert verify_chain() == (2, None)
 
 
 def test_timeline_shows_a_complete_lifecycle_in_order(client, office, full_case):

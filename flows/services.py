@@ -40,7 +40,7 @@ def acting(service: Callable[..., Any]) -> Callable[..., Any]:
     return attributed
 
 
-def _request_for(actor: AbstractBaseUser) -> HttpRequest:
+def request_for(actor: AbstractBaseUser) -> HttpRequest:
     """Viewflow's activations take the acting user from a request."""
     request = HttpRequest()
     request.user = actor
@@ -62,7 +62,7 @@ def start_case(*, actor: AbstractBaseUser, registration: services.Registration) 
         raise PermissionDenied
     activation = flow_task.activation_class.create(flow_task, None, None)
     with transaction.atomic():
-        activation.start(_request_for(actor))
+        activation.start(request_for(actor))
         return register_in_activation(activation, actor=actor, registration=registration)
 
 
@@ -71,9 +71,9 @@ def complete_task(
     case: Case, *, actor: AbstractBaseUser, step: Callable[[Case], object], task_name: str
 ) -> None:
     """Take the case's open `task_name` task (from the queue if need be), record `step`, end it."""
-    with CaseFlow.lock(case.process_id), transaction.atomic():
+    with CaseFlow.lock(case.process_id), transaction.atomic(savepoint=False):
         task = (
-            Task.objects.select_related("process")
+            Task.objects.select_related("process", "owner")
             .filter(process_id=case.process_id, status__in=OPEN_TASK_STATUSES)
             .get(flow_task=getattr(CaseFlow, task_name))
         )
@@ -83,7 +83,7 @@ def complete_task(
             activation.assign(actor)
         if not flow_task.can_execute(actor, task):
             raise PermissionDenied
-        activation.start(_request_for(actor))
+        activation.start(request_for(actor))
         step(Case.objects.get(pk=case.pk))
         activation.execute()
 
@@ -120,7 +120,7 @@ def reassign_case(
     """Give an open case to another counselor, with the tasks that waited for the previous one."""
     if not may_reassign_cases(actor):
         raise PermissionDenied
-    with CaseFlow.lock(case.process_id), transaction.atomic():
+    with CaseFlow.lock(case.process_id), transaction.atomic(savepoint=False):
         case = Case.objects.select_related("counselor").get(pk=case.pk)
         change = services.change_counselor(
             case=case, counselor=counselor, actor=actor, reason=reason

@@ -259,6 +259,16 @@ def test_further_events_of_a_transaction_do_not_read_the_head_again(db):
     assert verify_chain() == (2, None)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_first_event_after_a_commit_reads_the_head_again():
+    record(Action.EXPORTED)
+    with CaptureQueriesContext(connection) as queries:
+        record(Action.EXPORTED)
+    statements = [query["sql"].split()[0] for query in queries if "audit_" in query["sql"]]
+    assert statements == ["SELECT", "UPDATE", "INSERT"]
+    assert verify_chain() == (2, None)
+
+
 def test_timeline_shows_a_complete_lifecycle_in_order(client, office, full_case):
     client.force_login(office.auditor)
     response = client.get(reverse("audit:timeline", args=[full_case.pk]))

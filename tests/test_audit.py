@@ -232,12 +232,16 @@ def test_an_append_after_its_own_rolled_back_events_links_to_the_true_head(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_append_after_another_connection_appended_links_to_its_event():
-    mine = record(Action.EXPORTED)
+def test_an_append_links_to_another_connections_event_at_the_position_it_rolled_back():
+    before = record(Action.EXPORTED)
+    with transaction.atomic():
+        undone = record(Action.EXPORTED)
+        transaction.set_rollback(True)
     with ThreadPoolExecutor(max_workers=1) as other:
         theirs = other.submit(_record_and_close, Action.AUDIT_SEARCHED).result()
     after = record(Action.EXPORTED)
-    assert theirs.previous_hash == mine.hash
+    assert theirs.position == undone.position and theirs.hash != undone.hash
+    assert theirs.previous_hash == before.hash
     assert after.previous_hash == theirs.hash and after.position == theirs.position + 1
     assert verify_chain() == (after.position, None)
 

@@ -90,6 +90,18 @@ class Report:
         self.rows.append((what, median, p95, queries, verdict))
         print(f"{what:60} {median:>12} {p95:>12} {queries:>8}  {verdict}", flush=True)
 
+    def timing(
+        self, what: str, median: float, p95: float, queries: int | None = None, verdict: str = ""
+    ) -> None:
+        """A row of milliseconds, as `timed` measures them."""
+        self.add(
+            what,
+            f"{median:.1f} ms",
+            f"{p95:.1f} ms",
+            "" if queries is None else str(queries),
+            verdict,
+        )
+
 
 def verdict(value: float, target: float, lower_is_better: bool = True) -> str:
     met = value <= target if lower_is_better else value >= target
@@ -123,11 +135,11 @@ def measure_pages(report: Report, seeded: dict) -> None:
             assert response.status_code == 200, (url, response.status_code)
 
         median, p95 = timed(get)
-        report.add(
+        report.timing(
             label,
-            f"{median:.1f} ms",
-            f"{p95:.1f} ms",
-            str(query_count(get)),
+            median,
+            p95,
+            query_count(get),
             verdict(p95, TARGETS["page"]),
         )
     from bench.seed import PASSWORD
@@ -139,12 +151,11 @@ def measure_pages(report: Report, seeded: dict) -> None:
         assert response.status_code == 200 and response.wsgi_request.user.is_authenticated
 
     median, p95 = timed(log_in)
-    report.add(
+    report.timing(
         "counselor: log in and follow the redirects to the inbox (4 requests)",
-        f"{median:.1f} ms",
-        f"{p95:.1f} ms",
-        str(query_count(log_in)),
-        "",
+        median,
+        p95,
+        query_count(log_in),
     )
     client = Client()
     client.force_login(auditor)
@@ -154,11 +165,11 @@ def measure_pages(report: Report, seeded: dict) -> None:
         assert client.get(url).status_code == 200
 
     median, p95 = timed(timeline)
-    report.add(
+    report.timing(
         f"auditor: timeline of a case with {seeded['long_case'].audit_events.count()} events",
-        f"{median:.1f} ms",
-        f"{p95:.1f} ms",
-        str(query_count(timeline)),
+        median,
+        p95,
+        query_count(timeline),
         verdict(p95, TARGETS["timeline"]),
     )
 
@@ -223,19 +234,17 @@ def measure_letters(report: Report, seeded: dict) -> None:
 
     bare_median, bare_p95 = timed(bare)
     issue_median, issue_p95 = timed(issue)
-    report.add(
+    report.timing(
         "letter: bare WeasyPrint render of the same HTML",
-        f"{bare_median:.1f} ms",
-        f"{bare_p95:.1f} ms",
-        "",
-        "",
+        bare_median,
+        bare_p95,
     )
     ratio = issue_median / bare_median
-    report.add(
+    report.timing(
         "letter: issuing (number, render, store, record)",
-        f"{issue_median:.1f} ms",
-        f"{issue_p95:.1f} ms",
-        str(query_count(issue)),
+        issue_median,
+        issue_p95,
+        query_count(issue),
         f"ratio {ratio:.2f}: " + verdict(ratio, TARGETS["letter_ratio"]),
     )
 
@@ -257,15 +266,14 @@ def measure_task_completion(report: Report, seeded: dict) -> None:
         Case.objects.filter(counselor=counselor, stage="counseling").order_by("id")[: RUNS + 5]
     )
 
+    def record_session(case: Case) -> None:
+        services.record_session(
+            case=case, counselor=counselor, data=session_data(NextStep.ANOTHER_SESSION)
+        )
+
     def ours() -> None:
-        case = next(cases)
         flow_services.complete_task(
-            case,
-            actor=counselor,
-            task_name="counseling",
-            step=lambda c: services.record_session(
-                case=c, counselor=counselor, data=session_data(NextStep.ANOTHER_SESSION)
-            ),
+            next(cases), actor=counselor, task_name="counseling", step=record_session
         )
 
     def start_minimal() -> Process:
@@ -286,44 +294,37 @@ def measure_task_completion(report: Report, seeded: dict) -> None:
             activation.execute()
 
     def minimal_with_session() -> None:
-        minimal(
-            lambda: services.record_session(
-                case=session_case, counselor=counselor, data=session_data(NextStep.ANOTHER_SESSION)
-            )
-        )
+        minimal(lambda: record_session(session_case))
 
     ours_median, ours_p95 = timed(ours)
     audited_median, audited_p95 = timed(minimal)
     with task_audit_paused():
         minimal_median, minimal_p95 = timed(minimal)
         same_work_median, same_work_p95 = timed(minimal_with_session)
-    report.add(
+    report.timing(
         "task completion: bare viewflow (View, If, Function, View)",
-        f"{minimal_median:.1f} ms",
-        f"{minimal_p95:.1f} ms",
-        str(query_count_paused(minimal)),
-        "",
+        minimal_median,
+        minimal_p95,
+        query_count_paused(minimal),
     )
-    report.add(
+    report.timing(
         "task completion: bare viewflow, also writing the same session record",
-        f"{same_work_median:.1f} ms",
-        f"{same_work_p95:.1f} ms",
-        str(query_count_paused(minimal_with_session)),
-        "",
+        same_work_median,
+        same_work_p95,
+        query_count_paused(minimal_with_session),
     )
-    report.add(
+    report.timing(
         "task completion: the same minimal flow, its task transitions audited",
-        f"{audited_median:.1f} ms",
-        f"{audited_p95:.1f} ms",
-        str(query_count(minimal)),
-        "",
+        audited_median,
+        audited_p95,
+        query_count(minimal),
     )
     ratio = ours_median / minimal_median
-    report.add(
+    report.timing(
         "task completion: a counseling session recorded, with its audit events",
-        f"{ours_median:.1f} ms",
-        f"{ours_p95:.1f} ms",
-        str(query_count(ours)),
+        ours_median,
+        ours_p95,
+        query_count(ours),
         f"ratio {ratio:.2f}: "
         + verdict(ratio, TARGETS["task_ratio"])
         + f"; {ours_median / same_work_median:.2f} against bare viewflow writing the same record",

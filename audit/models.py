@@ -29,6 +29,13 @@ class Action(models.TextChoices):
     LOGGED_IN = "logged_in", _("Logged in")
     LOGGED_OUT = "logged_out", _("Logged out")
     LOGIN_FAILED = "login_failed", _("Failed login")
+    STAFF_CHANGED = "staff_changed", _("Staff account changed")
+    ROLE_REQUESTED = "role_requested", _("Role requested")
+    ROLE_CONFIRMED = "role_confirmed", _("Role confirmed")
+    ROLE_CHANGED = "role_changed", _("Roles or permissions changed")
+    PASSWORD_RESET_SENT = "password_reset_sent", _("Password reset link sent")
+    TASKS_HANDED_OVER = "tasks_handed_over", _("Open tasks handed over")
+    DUPLICATE_CHECKED = "duplicate_checked", _("Duplicate client check")
 
 
 class AuditEvent(models.Model):

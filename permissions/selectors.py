@@ -1,6 +1,7 @@
 """Reads that decide who may see what. Every page that lists or shows cases goes through here."""
 
 import enum
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
@@ -9,7 +10,7 @@ from django.db.models import Q, QuerySet, Subquery
 from lk3_flow.models import Case
 
 from .models import CaseUserObjectPermission
-from .roles import AUDIT_CASE, COUNSELOR, MANAGE_CASE, REGISTER_CASE, Role
+from .roles import AUDIT_CASE, COUNSELOR, HEAD, MANAGE_CASE, REGISTER_CASE, Role
 
 
 class CaseAccess(enum.IntEnum):
@@ -123,3 +124,24 @@ def may_reassign_cases(user: AbstractBaseUser) -> bool:
 
 def may_reopen_cases(user: AbstractBaseUser) -> bool:
     return user.has_perm(REGISTER_CASE) or user.has_perm(MANAGE_CASE)
+
+
+def may_act_on_task(user: AbstractBaseUser, task: Any) -> bool:
+    """Whether the user may take, give back or complete this task of a case's process.
+
+    One rule per kind of step, which the task's node names by its `acting_role`: a counselor step
+    belongs to the case's current counselor (while they hold the counselor role), a head step to
+    every head. An auditor acts on nothing, whatever other group they are also in. A step that
+    names no role is nobody's: deny by default. Whether the task's state allows the action
+    (owned by the user, still open) is the node's question, not this one.
+    """
+    if not user.is_authenticated or not user.is_active or user.has_perm(AUDIT_CASE):
+        return False
+    role = getattr(task.flow_task, "acting_role", None)
+    if role == HEAD:
+        return user.has_perm(MANAGE_CASE)
+    if role == COUNSELOR:
+        return Case.objects.filter(
+            process_id=task.process_id, counselor=user, counselor__groups__name=role.group_name
+        ).exists()
+    return False

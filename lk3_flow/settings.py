@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "viewflow.middleware.HotwireTurboMiddleware",
     "axes.middleware.AxesMiddleware",
     "audit.context.AuditContextMiddleware",
+    "flows.conflicts.ProcessBusyMiddleware",
 ]
 
 ROOT_URLCONF = "lk3_flow.urls"

@@ -31,6 +31,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "audit.context.AuditContextMiddleware",
+    "flows.conflicts.ProcessBusyMiddleware",
 ]
 TEMPLATES = [
     {

@@ -24,6 +24,7 @@ from permissions.selectors import (
     may_reassign_cases,
     may_reopen_cases,
     may_withdraw_cases,
+    openable_case_ids,
 )
 
 from . import selectors
@@ -80,6 +81,7 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
         if full_file:
             case = selectors.case_with_records(case.pk)
         is_open = case.status == CaseStatus.OPEN
+        related = [case.reopened_from_id, *(later.pk for later in case.reopenings.all())]
         return super().get_context_data(
             case=case,
             full_file=full_file,
@@ -91,6 +93,7 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
             can_withdraw=is_open and may_withdraw_cases(user),
             can_reassign=is_open and case.counselor_id is not None and may_reassign_cases(user),
             can_reopen=case.status == CaseStatus.CLOSED and may_reopen_cases(user),
+            openable_related=openable_case_ids(user, related),
             **kwargs,
         )
 
@@ -177,7 +180,6 @@ class ReassignCaseView(CaseActionView):
 
 class ReopenCaseView(CaseActionView):
     title = gettext_lazy("Reopen case")
-    required_access = CaseAccess.REGISTRATION
 
     def may_act(self, user: Any) -> bool:
         return may_reopen_cases(user)

@@ -1,6 +1,7 @@
 """Reads that decide who may see what. Every page that lists or shows cases goes through here."""
 
 import enum
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -123,7 +124,20 @@ def may_reassign_cases(user: AbstractBaseUser) -> bool:
 
 
 def may_reopen_cases(user: AbstractBaseUser) -> bool:
-    return user.has_perm(REGISTER_CASE) or user.has_perm(MANAGE_CASE)
+    """Reopening is the head's decision, as the roles table says; registering is not enough."""
+    return user.has_perm(MANAGE_CASE)
+
+
+def openable_case_ids(user: AbstractBaseUser, case_ids: Iterable[int]) -> set[int]:
+    """Which of these cases the user may open: the ones a page may link to, in one query.
+
+    A page that names a related case (the one it continues, the ones it was reopened as) links
+    only to those; the others are named without a link that would end in a refusal.
+    """
+    wanted = {pk for pk in case_ids if pk is not None}
+    if not wanted:
+        return set()
+    return set(cases_visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def may_act_on_task(user: AbstractBaseUser, task: Any) -> bool:

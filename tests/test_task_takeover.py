@@ -8,7 +8,9 @@ auditors act on nothing, and cancel/undo/revive are not offered to anyone throug
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory
 from django.urls import reverse
+from viewflow.workflow.flow.views import BulkAssignTasksActionView, BulkUnassignTasksActionView
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -161,3 +163,33 @@ def test_the_service_path_applies_the_same_rule(office, left_unowned):
     with pytest.raises(PermissionDenied):
         office.step(case, "counseling", office.auditor, lambda c: None)
     assert Task.objects.get(pk=left_unowned.pk).owner is None
+
+
+@pytest.mark.parametrize(
+    ("bulk_view", "who"),
+    [("assign", "auditor"), ("assign", "head"), ("unassign", "auditor"), ("unassign", "head")],
+)
+def test_the_bulk_forms_ask_the_same_rule(office, counseling, left_unowned, bulk_view, who):
+    """The viewset serves no bulk form; if one were mounted, its per-task check is the rule."""
+    view_class = {"assign": BulkAssignTasksActionView, "unassign": BulkUnassignTasksActionView}[
+        bulk_view
+    ]
+    if bulk_view == "unassign":
+        Task.objects.filter(pk=left_unowned.pk).update(
+            owner=office.counselor, status=STATUS.ASSIGNED
+        )
+    target = Task.objects.get(pk=left_unowned.pk)
+    request = RequestFactory().post("/", {"pk": [target.pk]})
+    request.user = getattr(office, who)
+    view = view_class(queryset=Task.objects.all())
+    view.setup(request)
+    before = state(counseling)
+    with pytest.raises(PermissionDenied):
+        view.form_valid(form=None)
+    assert state(counseling) == before
+
+
+def test_the_bulk_forms_are_not_served(client, office):
+    client.force_login(office.head)
+    for url in ("/case/queue/assign/", "/case/inbox/unassign/"):
+        assert client.post(url, {"pk": ["1"]}).status_code == 404

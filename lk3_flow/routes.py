@@ -29,6 +29,9 @@ class CaseApp(Application):
         "<int:pk>/ganti-konselor/", views.ReassignCaseView.as_view(), name="reassign"
     )
     workload_path = path("beban-kerja/", views.WorkloadView.as_view(), name="workload")
+    hand_over_path = path(
+        "beban-kerja/serahkan/<int:pk>/", views.HandOverTasksView.as_view(), name="hand_over"
+    )
 
 
 class AuditApp(Application):

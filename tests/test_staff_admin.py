@@ -115,6 +115,10 @@ def test_nobody_changes_their_own_roles(office, administrator):
 def test_a_role_that_sees_every_case_is_only_requested(office, administrator):
     client = admin_client(administrator)
     target = office.other_counselor
+    page = client.get(change_url(target)).content.decode()
+    assert 'name="roles"' in page and 'name="is_superuser"' not in page
+    assert 'name="groups"' not in page and 'name="user_permissions"' not in page
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
     response = client.post(
         change_url(target), change_form_data(target, roles=["counselor", "head", "auditor"])
     )
@@ -272,6 +276,10 @@ def test_a_superuser_gives_superuser_rights_to_others_only_and_roles_still_wait(
     root = User.objects.create_superuser("root", "root@lk3.example", PASSWORD)
     client = admin_client(root)
     target = office.counselor
+    page = client.get(change_url(target)).content.decode()
+    assert 'name="is_superuser"' in page and 'name="user_permissions"' in page
+    own_page = client.get(change_url(root)).content.decode()
+    assert 'name="is_superuser"' not in own_page and 'name="roles"' not in own_page
     client.post(
         change_url(target),
         change_form_data(target, is_staff="on", roles=["counselor", "head"]),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
@@ -223,9 +224,10 @@ class HandOverTasksView(HeadsOnlyMixin, generic.FormView):
     form_class = HandOverForm
     template_name = "lk3_flow/hand_over.html"
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.person = get_object_or_404(get_user_model(), pk=kwargs["pk"], is_active=False)
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def person(self) -> Any:
+        """Read only once the role is checked, so that nobody else learns which accounts exist."""
+        return get_object_or_404(get_user_model(), pk=self.kwargs["pk"], is_active=False)
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {

@@ -135,5 +135,8 @@ def test_only_heads_open_the_hand_over_page(office, carried):
         client = logged_in(getattr(office, role))
         assert client.get(url).status_code == 403
         assert client.post(url, {"person": office.other_counselor.pk}).status_code == 403
+        # The same answer whether or not the account exists or is deactivated.
+        for pk in (office.other_counselor.pk, 999_999):
+            assert client.get(reverse("cases:hand_over", args=[pk])).status_code == 403
     head = logged_in(office.head)
     assert head.get(reverse("cases:hand_over", args=[office.other_counselor.pk])).status_code == 404

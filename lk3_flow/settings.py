@@ -139,6 +139,11 @@ TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
 
+# Mail (password reset links): e.g. EMAIL_URL=smtp+tls://user:password@mail.example.org:587.
+# With DEBUG on and no EMAIL_URL, messages are printed on the console instead of sent.
+vars().update(env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LK3 Flow <noreply@localhost>")
+
 # The address people outside the office use to reach the letter verification page.
 LK3_PUBLIC_URL = env("LK3_PUBLIC_URL", default="http://127.0.0.1:8000")
 

@@ -27,5 +27,8 @@ class PermissionsConfig(AppConfig):
     verbose_name = _("Roles and access rights")
 
     def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
         user_logged_in.connect(_remember_session)

@@ -8,10 +8,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
 from django.db.models import Q, QuerySet, Subquery
 
+from audit.models import Action, AuditEvent
 from lk3_flow.models import Case
 
-from .models import CaseUserObjectPermission
-from .roles import AUDIT_CASE, COUNSELOR, HEAD, MANAGE_CASE, REGISTER_CASE, Role
+from .models import CaseUserObjectPermission, RoleRequest
+from .roles import AUDIT_CASE, COUNSELOR, HEAD, MANAGE_CASE, REGISTER_CASE, ROLES_BY_GROUP_NAME, Role
+
+# What the heads read on their staff page: every change to who may do what.
+STAFF_ACTIONS = (
+    Action.STAFF_CHANGED,
+    Action.ROLE_CHANGED,
+    Action.ROLE_REQUESTED,
+    Action.ROLE_CONFIRMED,
+    Action.ROLE_DECLINED,
+    Action.PASSWORD_RESET_SENT,
+)
 
 
 class CaseAccess(enum.IntEnum):
@@ -159,3 +170,33 @@ def may_act_on_task(user: AbstractBaseUser, task: Any) -> bool:
             process_id=task.process_id, counselor=user, counselor__groups__name=role.group_name
         ).exists()
     return False
+
+
+def role_codes_of(user: AbstractBaseUser) -> set[str]:
+    """The codes of the roles a person holds, read from their groups."""
+    names = user.groups.values_list("name", flat=True)
+    return {ROLES_BY_GROUP_NAME[name].code for name in names if name in ROLES_BY_GROUP_NAME}
+
+
+def may_oversee_staff(user: AbstractBaseUser) -> bool:
+    """Heads (and superusers) watch staff administration and decide role requests."""
+    return user.is_authenticated and user.is_active and user.has_perm(MANAGE_CASE)
+
+
+def may_decide_role_request(user: AbstractBaseUser, role_request: RoleRequest) -> bool:
+    """A second person decides: neither the one who asked nor the one who would get the role."""
+    return may_oversee_staff(user) and user.pk not in (
+        role_request.user_id,
+        role_request.requested_by_id,
+    )
+
+
+def pending_role_requests() -> QuerySet:
+    return RoleRequest.objects.filter(status=RoleRequest.Status.PENDING).select_related(
+        "user", "requested_by"
+    )
+
+
+def staff_events() -> QuerySet:
+    """Changes to accounts, roles and permissions, newest first."""
+    return AuditEvent.objects.filter(action__in=STAFF_ACTIONS).order_by("-position")

@@ -31,6 +31,7 @@ from lk3_flow.models import (
     Client as CaseClient,
 )
 from permissions.selectors import CaseAccess, case_access
+from permissions.services import request_role
 from tests.factories import make_user, registration
 from tests.test_lifecycle_http import session_post
 
@@ -58,6 +59,7 @@ LISTS = {
     "cases:workload",
     "audit:index",
     "case:intake:execute",
+    "staff:index",
 }
 CASE_PAGES = {
     "cases:detail",
@@ -70,6 +72,8 @@ CASE_PAGES = {
 }
 PROCESS_PAGES = {"case:process_detail", "case:process_cancel", "case:process_chart"}
 LETTER_PAGES = {"letter_download", "letter_correct"}
+# Heads' pages about a staff member or a role request rather than a case.
+STAFF_PAGES = {"cases:hand_over", "staff:decide_role_request"}
 TASK_PAGE = re.compile(r"^case:(\w+):(index|detail|execute|assign|unassign|cancel|undo|revive)$")
 
 ROLES = ["intake", "counselor", "head", "auditor", "administrator"]
@@ -125,6 +129,7 @@ def classify(route: Route) -> str:
         ("case", CASE_PAGES),
         ("process", PROCESS_PAGES),
         ("letter", LETTER_PAGES),
+        ("staff", STAFF_PAGES),
     ]:
         if route.name in names:
             return kind
@@ -262,6 +267,30 @@ def test_lists_never_show_invisible_cases(office, world, role):
             assert case.number not in html, (role, route.pattern, case.number)
             assert case.client.full_name not in html, (role, route.pattern)
             assert f"#{case.process_id}/" not in html, (role, route.pattern)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_pages_are_for_heads_only(office, world, role):
+    """Handing over a deactivated person's work and deciding a role request: heads only."""
+    leaver = make_user("keluar", "counselor")
+    leaver.is_active = False
+    leaver.save()
+    role_request = request_role(actor=office.administrator, user=leaver, role_code="auditor")
+    objects = {"cases:hand_over": leaver.pk, "staff:decide_role_request": role_request.pk}
+    client = Client()
+    client.force_login(getattr(office, role))
+    for route in all_routes():
+        if classify(route) != "staff":
+            continue
+        url = route.pattern.replace("<int:pk>", str(objects[route.name]))
+        for method in ("GET", "POST"):
+            before = snapshot()
+            status = fetch(client, method, url).status_code
+            if role == "head":
+                assert status in (200, 302, 405), (method, url, status)
+            else:
+                assert status == 403, (role, method, url, status)
+            assert snapshot() == before, (role, method, url)
 
 
 def test_a_task_id_from_another_case_or_step_is_refused(client, office, world):

@@ -1,6 +1,5 @@
 """The auditor's workspace: find a case, read its whole history, export it. Read-only."""
 
-import csv
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -13,6 +12,7 @@ from django.views import generic
 
 from letters.rendering import html_to_pdf
 from lk3_flow.models import Case
+from lk3_flow.spreadsheets import csv_response
 from permissions.roles import AUDIT_CASE
 
 from . import selectors, services
@@ -81,47 +81,33 @@ class CaseTimelineView(CaseTimelineMixin, generic.TemplateView):
         )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 class TimelineCsvView(CaseTimelineMixin, generic.View):
     """The timeline as CSV, streamed so that a long history does not sit in memory."""
 
     def get(self, request: Any, pk: int) -> StreamingHttpResponse:
         case, events, _head = self.export(pk, "csv")
-        writer = csv.writer(_Echo())
         header = [
             _("Position"), _("Time"), _("Actor"), _("Role"), _("Action"), _("Step"),
             _("Object"), _("Details"), _("Request"), _("IP address"), _("Hash"),
         ]  # fmt: skip
-
-        def rows() -> Any:
-            yield writer.writerow(header)
-            for entry in selectors.timeline(events):
-                event = entry.event
-                yield writer.writerow(
-                    [
-                        event.position,
-                        timezone.localtime(event.occurred_at).isoformat(timespec="seconds"),
-                        event.actor_name,
-                        event.actor_role,
-                        entry.action,
-                        entry.step,
-                        event.object_label,
-                        "; ".join(f"{c.label}: {c.before} → {c.after}" for c in entry.changes)
-                        or event.details.get("comment", ""),
-                        event.request_id,
-                        event.ip_address or "",
-                        event.hash,
-                    ]
-                )
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        filename = f"audit-{case.number.replace('/', '-')}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        rows = (
+            [
+                entry.event.position,
+                timezone.localtime(entry.event.occurred_at).isoformat(timespec="seconds"),
+                entry.event.actor_name,
+                entry.event.actor_role,
+                entry.action,
+                entry.step,
+                entry.event.object_label,
+                "; ".join(f"{c.label}: {c.before} → {c.after}" for c in entry.changes)
+                or entry.event.details.get("comment", ""),
+                entry.event.request_id,
+                entry.event.ip_address or "",
+                entry.event.hash,
+            ]
+            for entry in selectors.timeline(events)
+        )
+        return csv_response(f"audit-{case.number.replace('/', '-')}.csv", header, rows)
 
 
 class TimelinePdfView(CaseTimelineMixin, generic.View):

@@ -32,6 +32,7 @@ class CaseSearchView(AuditorOnly, generic.ListView):
         self.filter = AuditCaseFilter(
             self.request.GET,
             queryset=Case.objects.select_related("client", "counselor").order_by("-created_at"),
+            request=self.request,
         )
         terms = searched_terms(self.request.GET)
         if terms:

@@ -44,6 +44,7 @@ class CaseListView(LoginRequiredMixin, generic.ListView):
         self.filter = CaseFilter(
             self.request.GET,
             queryset=cases_visible_to(self.request.user).select_related("client", "counselor"),
+            request=self.request,
         )
         return self.filter.qs
 

@@ -50,8 +50,3 @@ class TimelineFilterForm(forms.Form):
 
     def filters(self) -> dict:
         return self.cleaned_data if self.is_valid() else {}
-
-
-def searched_terms(data: dict) -> dict[str, str]:
-    """The filters a person actually used, as the audit log records them."""
-    return {key: value for key, value in data.items() if value and key != "page"}

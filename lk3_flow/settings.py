@@ -116,6 +116,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "permissions/locked_out.html"
+# Attempts are kept under the account they were for, never under whatever was typed.
+AXES_USERNAME_CALLABLE = "permissions.logins.axes_username"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

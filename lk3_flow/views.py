@@ -34,20 +34,24 @@ from . import selectors
 from .choices import CaseStatus
 from .filters import CaseFilter
 from .models import Case
+from .searches import SearchFormMixin
 
 
 def case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
-class CaseListView(LoginRequiredMixin, generic.ListView):
+class CaseListView(LoginRequiredMixin, SearchFormMixin, generic.ListView):
     template_name = "lk3_flow/case_list.html"
     paginate_by = 25
+    search_scope = "cases"
+    search_fields = tuple(CaseFilter.base_filters)
 
     def get_queryset(self) -> Any:
         self.filter = CaseFilter(
-            self.request.GET,
+            self.search_terms,
             queryset=cases_visible_to(self.request.user).select_related("client", "counselor"),
+            request=self.request,
         )
         return self.filter.qs
 

@@ -118,12 +118,36 @@ def mask_name(name: str) -> str:
     return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
 
 
+def knows_every_client_name(user: AbstractBaseUser) -> bool:
+    """Auditors read every file as it is, real names included."""
+    return user.has_perm(AUDIT_CASE)
+
+
+def client_name_masked(user: AbstractBaseUser, case: Case) -> bool:
+    """Whether the case's client is masked to the user: a sensitive case is known by name only
+    to its counselor (and to auditors). `cases_named_for` is the same rule in SQL."""
+    return case.sensitive and case.counselor_id != user.pk and not knows_every_client_name(user)
+
+
+def cases_named_for(user: AbstractBaseUser, cases: QuerySet | None = None) -> QuerySet:
+    """Of `cases` (all by default), those whose client this user may know by name.
+
+    Every search by a client's name or NIK matches only within these, so that a search cannot
+    tell which masked row belongs to a name. Narrows the given queryset rather than returning
+    a subquery, so that a search stays one plain query.
+    """
+    cases = Case.objects.all() if cases is None else cases
+    if not user.is_authenticated or not user.is_active:
+        return cases.none()
+    if knows_every_client_name(user):
+        return cases
+    return cases.filter(Q(sensitive=False) | Q(counselor=user))
+
+
 def client_name_for(user: AbstractBaseUser, case: Case) -> str:
     """A client's name as a list shows it: masked on sensitive cases not assigned to the user."""
     name = case.client.full_name
-    if case.sensitive and case.counselor_id != user.pk:
-        return mask_name(name)
-    return name
+    return mask_name(name) if client_name_masked(user, case) else name
 
 
 def may_withdraw_cases(user: AbstractBaseUser) -> bool:

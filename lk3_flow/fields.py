@@ -14,7 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 # Maxima far above any real text, close enough that a letter stays a few pages long.
@@ -73,14 +74,28 @@ class LimitedTextField(models.TextField):
     """A TextField whose max_length is required and enforced everywhere.
 
     Django's TextField passes max_length to its form field only; this one also validates it on
-    the model and makes it a CHECK of the column, which the migrations create on every database.
+    the model and adds a CheckConstraint on the text's length to the model it belongs to, so
+    that the migrations create it (`makemigrations` sees it as any other constraint) and a new
+    limited field cannot be added without its check.
     """
 
     def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
         super().__init__(*args, max_length=max_length, **kwargs)
         self.validators.append(MaxLengthValidator(max_length))
 
-    def db_check(self, connection: BaseDatabaseWrapper) -> str:
-        length = "CHAR_LENGTH" if connection.vendor in ("postgresql", "mysql") else "LENGTH"
-        column = connection.ops.quote_name(self.column)
-        return f"{length}({column}) <= {int(self.max_length)}"
+    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+        super().contribute_to_class(cls, name, **kwargs)
+        # An abstract model's children each get their own copy of the field. The migrations'
+        # historical models (module "__fake__") already carry the check in their state.
+        if cls._meta.abstract or cls.__module__ == "__fake__":
+            return
+        check = models.CheckConstraint(
+            condition=LessThanOrEqual(Length(self.name), self.max_length),
+            name=f"{cls._meta.db_table}_{self.column}_max_length",
+        )
+        # A new list: Meta's list may be shared with the models of an abstract parent. The
+        # migrations read a model's constraints only when its Meta declares some
+        # (`ModelState.from_model`), hence original_attrs; `makemigrations --check` in CI fails
+        # if Django ever reads them otherwise.
+        cls._meta.constraints = [*cls._meta.constraints, check]
+        cls._meta.original_attrs["constraints"] = cls._meta.constraints

@@ -10,6 +10,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 
+def chosen_language(request: HttpRequest) -> str:
+    """The language chosen with Django's set_language view, else the site's (Indonesian)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class ChosenLanguageMiddleware:
     """Indonesian unless the user chose another language with Django's set_language view.
 
@@ -18,11 +24,9 @@ class ChosenLanguageMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
@@ -84,13 +88,16 @@ class RequestHygieneMiddleware:
         return self.get_response(request)
 
     def refuse(self, request: HttpRequest) -> HttpResponse:
-        html = render_to_string(
-            "lk3_flow/bad_request.html",
-            {
-                "message": _(
-                    "The address or the form contains control characters (such as a null "
-                    "character) that cannot be stored. Remove them and try again."
-                )
-            },
-        )
-        return HttpResponse(html, status=400)
+        language = chosen_language(request)
+        with translation.override(language):
+            html = render_to_string(
+                "lk3_flow/bad_request.html",
+                {
+                    "LANGUAGE_CODE": language,
+                    "message": _(
+                        "The address or the form contains control characters (such as a null "
+                        "character) that cannot be stored. Remove them and try again."
+                    ),
+                },
+            )
+        return HttpResponse(html, status=400, headers={"Content-Language": language})

@@ -2,6 +2,7 @@
 
 import contextlib
 import contextvars
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ class Circumstances:
 
 
 NOBODY = Circumstances()
+# A proxy's request id is kept to match the log to the proxy's own, only when it looks like one:
+# whatever else a client puts in the header must not reach the log (or crash its insert).
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _current: contextvars.ContextVar[Circumstances | None] = contextvars.ContextVar(
     "lk3_audit_circumstances", default=None
 )
@@ -46,7 +50,9 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request_id = request.headers.get("X-Request-ID", "")
+        if not _REQUEST_ID.fullmatch(request_id):
+            request_id = uuid.uuid4().hex
         user = getattr(request, "user", None)
         token = _current.set(
             Circumstances(

@@ -5,6 +5,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lk3_flow.choices import Stage
+from lk3_flow.fields import BoundedDateFormField
+from lk3_flow.filters import BoundedDateFilter
 from lk3_flow.models import Case
 from permissions.selectors import cases_named_for, counselors
 
@@ -20,10 +22,10 @@ class AuditCaseFilter(django_filters.FilterSet):
     client = django_filters.CharFilter(label=_("Client"), method="search_client")
     counselor = django_filters.ModelChoiceFilter(label=_("Counselor"), queryset=counselors())
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    registered_from = django_filters.DateFilter(
+    registered_from = BoundedDateFilter(
         label=_("Registered from"), field_name="created_at", lookup_expr="date__gte", widget=DATE
     )
-    registered_to = django_filters.DateFilter(
+    registered_to = BoundedDateFilter(
         label=_("Registered until"), field_name="created_at", lookup_expr="date__lte", widget=DATE
     )
 
@@ -45,8 +47,8 @@ class TimelineFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", "---------"), *Action.choices], required=False
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    date_from = BoundedDateFormField(label=_("From"), required=False, widget=DATE)
+    date_to = BoundedDateFormField(label=_("Until"), required=False, widget=DATE)
 
     def filters(self) -> dict:
         return self.cleaned_data if self.is_valid() else {}

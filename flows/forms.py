@@ -6,21 +6,26 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lk3_flow.choices import NextStep, PartnerResponse, ProblemCategory, Service
-from lk3_flow.models import Assessment, Case, Client, Closure, CounselingSession, HouseholdMember
+from lk3_flow.fields import LOCAL_DATE_FORMAT, NOTE_LENGTH, LocalDateTimeFormField
+from lk3_flow.models import (
+    Assessment,
+    Case,
+    Client,
+    Closure,
+    CounselingSession,
+    HouseholdMember,
+    Referral,
+)
 from lk3_flow.nik import check_nik_against_person
 from lk3_flow.selectors import active_partners
 from permissions.selectors import counselors
 
-# Day first, as Indonesians write dates; viewflow's date picker needs one of its mask formats.
-DATE_INPUT = forms.DateInput(format="%d/%m/%Y")
-LOCAL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+DATE_INPUT = forms.DateInput(format=LOCAL_DATE_FORMAT)
 
 
-class LocalDateTimeField(forms.DateTimeField):
-    """Date and time typed day first with a colon in the time (the `id` locale expects a dot)."""
-
-    widget = forms.DateTimeInput(format=LOCAL_DATETIME_FORMAT)
-    input_formats = [LOCAL_DATETIME_FORMAT]
+def max_length_of(model: type, field_name: str) -> int:
+    """The limit a plain form field shares with the model field its text is stored in."""
+    return model._meta.get_field(field_name).max_length
 
 
 # A list of checkboxes would be the natural widget, but viewflow 2.4's front end ships no
@@ -157,6 +162,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=max_length_of(Assessment, "review_comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when returning: what must be corrected."),
     )
@@ -196,9 +202,9 @@ class CounselingSessionForm(forms.ModelForm):
             "next_session_at",
         ]
         field_classes = {
-            "scheduled_at": LocalDateTimeField,
-            "held_at": LocalDateTimeField,
-            "next_session_at": LocalDateTimeField,
+            "scheduled_at": LocalDateTimeFormField,
+            "held_at": LocalDateTimeFormField,
+            "next_session_at": LocalDateTimeFormField,
         }
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 4}),
@@ -223,7 +229,9 @@ class CounselingSessionForm(forms.ModelForm):
 class ProposeReferralForm(forms.Form):
     partner = forms.ModelChoiceField(label=_("Referral partner"), queryset=active_partners())
     reason = forms.CharField(
-        label=_("Reason for referral"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Reason for referral"),
+        max_length=max_length_of(Referral, "reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     services_requested = services_field(_("Services requested from the partner"))
 
@@ -233,7 +241,9 @@ class PartnerResponseForm(forms.Form):
         label=_("Partner's response"), choices=PartnerResponse.choices, widget=forms.RadioSelect
     )
     feedback = forms.CharField(
-        label=_("Feedback from the partner"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Feedback from the partner"),
+        max_length=max_length_of(Referral, "partner_response"),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -250,7 +260,11 @@ class ProposeClosureForm(forms.ModelForm):
 class ReasonForm(forms.Form):
     """A reason for a case-level action, confirmed explicitly because it cannot be undone."""
 
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    # Stored as a withdrawal reason, a counselor change's reason, a letter's revocation reason or
+    # a reopened case's complaint: all hold at least a note.
+    reason = forms.CharField(
+        label=_("Reason"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     confirm = forms.BooleanField(
         label=_("I am sure and understand that this action cannot be undone"),
         error_messages={"required": _("Tick the confirmation to continue.")},

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lk3_flow.fields import NOTE_LENGTH, LimitedTextField
+
 DEFAULT_NUMBER_PATTERN = "{seq:03d}/{code}/LK3-LBK/{roman_month}/{year}"
 
 
@@ -64,8 +66,9 @@ class InstitutionProfile(models.Model):
             "Numbers restart every calendar year for each kind of letter."
         ),
     )
-    copies_to = models.TextField(
+    copies_to = LimitedTextField(
         _("standard copies (tembusan)"),
+        max_length=NOTE_LENGTH,
         blank=True,
         default="Kepala Dinas Sosial Kabupaten Lebak\nArsip",
         help_text=_("One recipient per line."),
@@ -107,7 +110,9 @@ class Letter(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revocation_reason = models.TextField(_("reason for correction"), blank=True)
+    revocation_reason = LimitedTextField(
+        _("reason for correction"), max_length=NOTE_LENGTH, blank=True
+    )
     assessment = models.ForeignKey(
         "lk3_flow.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

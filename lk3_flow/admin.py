@@ -20,4 +20,5 @@ class PartnerAdmin(admin.ModelAdmin):
 class StaffProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "position", "nip"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "nip"]
-    autocomplete_fields = ["user"]
+    # A plain select for the office's few staff: Django's autocomplete widget fails with a 500
+    # when a submitted user id is not a number (it looks the value up while re-rendering).

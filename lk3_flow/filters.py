@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from permissions.selectors import cases_named_for
 
 from .choices import CaseStatus, Stage
+from .fields import BoundedDateFormField
 from .models import Case, Client
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    """A date filter that refuses implausible years, as every date form field does."""
+
+    field_class = BoundedDateFormField
 
 
 class CaseFilter(django_filters.FilterSet):

@@ -1,10 +1,19 @@
-"""Language selection for an Indonesian office."""
+"""Request-wide rules of an Indonesian office's site: the language, and input no column can hold."""
 
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+
+def chosen_language(request: HttpRequest) -> str:
+    """The language chosen with Django's set_language view, else the site's (Indonesian)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 class ChosenLanguageMiddleware:
@@ -15,13 +24,80 @@ class ChosenLanguageMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# Tab, line feed and carriage return are ordinary parts of typed text; every other control
+# character (C0, DEL, C1) and every lone surrogate is refused. PostgreSQL cannot store NUL in a
+# text column nor \u0000 in jsonb, and no person types the others.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs"})
+
+
+def is_storable(text: str) -> bool:
+    """Whether every character of `text` may reach a database column and a letter."""
+    if text.isprintable():  # the fast path: no control character, no surrogate
+        return True
+    return not any(
+        unicodedata.category(char) in _REFUSED_CATEGORIES and char not in _ALLOWED_CONTROLS
+        for char in text
+    )
+
+
+def _all_storable(pairs: Iterable[tuple[str, list[str]]]) -> bool:
+    return all(is_storable(key) and all(map(is_storable, values)) for key, values in pairs)
+
+
+class RequestHygieneMiddleware:
+    """Answers 400 when the path, the query or a urlencoded form carries unstorable characters.
+
+    One check in front of every page, viewflow's and the admin's included, instead of a guard in
+    each view: otherwise the first database query or audit event holding the text fails with a
+    500 on PostgreSQL, after part of the request may already have run. A cookie carrying such
+    characters is dropped instead (the request goes on as if the browser had not sent it): no
+    person typed it, and a fresh session cookie then replaces a broken one. It sits before
+    SessionMiddleware so that a session key is never looked up or saved with them. Multipart
+    bodies are left to the forms (Django's text fields refuse NUL) so that uploads are not read
+    here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.COOKIES = {
+            name: value
+            for name, value in request.COOKIES.items()
+            if is_storable(name) and is_storable(value)
+        }
+        if not (is_storable(request.path_info) and _all_storable(request.GET.lists())):
+            return self.refuse(request)
+        if (
+            request.method == "POST"
+            and request.content_type == "application/x-www-form-urlencoded"
+            and not _all_storable(request.POST.lists())
+        ):
+            return self.refuse(request)
+        return self.get_response(request)
+
+    def refuse(self, request: HttpRequest) -> HttpResponse:
+        language = chosen_language(request)
+        with translation.override(language):
+            html = render_to_string(
+                "lk3_flow/bad_request.html",
+                {
+                    "LANGUAGE_CODE": language,
+                    "message": _(
+                        "The address or the form contains control characters (such as a null "
+                        "character) that cannot be stored. Remove them and try again."
+                    ),
+                },
+            )
+        return HttpResponse(html, status=400, headers={"Content-Language": language})

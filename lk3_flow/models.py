@@ -19,7 +19,15 @@ from .choices import (
     Sex,
     Stage,
 )
-from .nik import validate_nik
+from .fields import (
+    NARRATIVE_LENGTH,
+    NOTE_LENGTH,
+    REPORT_LENGTH,
+    BoundedDateField,
+    BoundedDateTimeField,
+    LimitedTextField,
+)
+from .nik import NikField, ascii_nik_condition
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()-]{6,20}$",
@@ -74,11 +82,9 @@ class Sequence(models.Model):
 class Client(TimeStamped):
     kind = models.CharField(_("client type"), max_length=20, choices=ClientKind.choices)
     full_name = models.CharField(_("full name"), max_length=200)
-    nik = models.CharField(
-        _("NIK"), max_length=16, blank=True, validators=[validate_nik], db_index=True
-    )
+    nik = NikField(_("NIK"), blank=True, db_index=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date = BoundedDateField(_("date of birth"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     kecamatan = models.CharField(_("district"), max_length=100, blank=True)
     desa = models.CharField(_("village"), max_length=100, blank=True)
@@ -96,6 +102,11 @@ class Client(TimeStamped):
         verbose_name = _("client")
         verbose_name_plural = _("client")
         indexes = [models.Index(fields=["birth_date", "full_name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=ascii_nik_condition("nik"), name="lk3_client_nik_ascii_digits"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -106,7 +117,7 @@ class HouseholdMember(models.Model):
     full_name = models.CharField(_("full name"), max_length=200)
     relationship = models.CharField(_("family relationship"), max_length=60)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date = BoundedDateField(_("date of birth"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("household member")
@@ -131,9 +142,9 @@ class Case(TimeStamped):
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
     sensitive = models.BooleanField(_("sensitive case"), default=False)
-    complaint = models.TextField(_("initial complaint"))
+    complaint = LimitedTextField(_("initial complaint"), max_length=NARRATIVE_LENGTH)
     consent_given = models.BooleanField(_("service consent given"), default=False)
-    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    consent_date = BoundedDateField(_("consent date"), null=True, blank=True)
     consent_share_with_partners = models.BooleanField(
         _("client allows a case summary to be shared with referral partners"), default=False
     )
@@ -155,7 +166,9 @@ class Case(TimeStamped):
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
     stage = models.CharField(_("stage"), max_length=30, choices=Stage.choices, default=Stage.INTAKE)
-    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawal_reason = LimitedTextField(
+        _("reason for withdrawal"), max_length=NOTE_LENGTH, blank=True
+    )
     reopened_from = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -190,7 +203,7 @@ class HeadReview(models.Model):
     review = models.CharField(
         _("decision"), max_length=10, choices=Review.choices, default=Review.PENDING
     )
-    review_comment = models.TextField(_("head's note"), blank=True)
+    review_comment = LimitedTextField(_("head's note"), max_length=NOTE_LENGTH, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -205,12 +218,12 @@ class Assessment(TimeStamped, HeadReview):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    presenting_problem = models.TextField(_("presenting problem"))
-    family_situation = models.TextField(_("family situation"))
-    strengths = models.TextField(_("strengths/potential"))
-    risks = models.TextField(_("risks"))
-    needs = models.TextField(_("needs"))
-    goals = models.TextField(_("intervention goals"))
+    presenting_problem = LimitedTextField(_("presenting problem"), max_length=REPORT_LENGTH)
+    family_situation = LimitedTextField(_("family situation"), max_length=REPORT_LENGTH)
+    strengths = LimitedTextField(_("strengths/potential"), max_length=REPORT_LENGTH)
+    risks = LimitedTextField(_("risks"), max_length=REPORT_LENGTH)
+    needs = LimitedTextField(_("needs"), max_length=REPORT_LENGTH)
+    goals = LimitedTextField(_("intervention goals"), max_length=REPORT_LENGTH)
     planned_services = models.JSONField(_("planned services"), default=list)
 
     class Meta:
@@ -227,15 +240,15 @@ class CounselingSession(TimeStamped):
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    scheduled_at = models.DateTimeField(_("scheduled time"))
-    held_at = models.DateTimeField(_("time held"), null=True, blank=True)
+    scheduled_at = BoundedDateTimeField(_("scheduled time"))
+    held_at = BoundedDateTimeField(_("time held"), null=True, blank=True)
     session_type = models.CharField(_("session type"), max_length=20, choices=SessionType.choices)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), null=True, blank=True
     )
-    next_session_at = models.DateTimeField(_("next session scheduled at"), null=True, blank=True)
-    notes = models.TextField(_("session notes"))
-    progress = models.TextField(_("client progress"), blank=True)
+    next_session_at = BoundedDateTimeField(_("next session scheduled at"), null=True, blank=True)
+    notes = LimitedTextField(_("session notes"), max_length=REPORT_LENGTH)
+    progress = LimitedTextField(_("client progress"), max_length=NARRATIVE_LENGTH, blank=True)
     next_step = models.CharField(_("next step"), max_length=30, choices=NextStep.choices)
 
     class Meta:
@@ -277,17 +290,19 @@ class Referral(TimeStamped):
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("reason for referral"))
+    reason = LimitedTextField(_("reason for referral"), max_length=NARRATIVE_LENGTH)
     services_requested = models.JSONField(_("services requested"), default=list)
     status = models.CharField(
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PROPOSED
     )
-    review_comment = models.TextField(_("head's note"), blank=True)
+    review_comment = LimitedTextField(_("head's note"), max_length=NOTE_LENGTH, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sent_at = models.DateTimeField(_("date sent"), null=True, blank=True)
-    partner_response = models.TextField(_("partner's response"), blank=True)
+    partner_response = LimitedTextField(
+        _("partner's response"), max_length=NARRATIVE_LENGTH, blank=True
+    )
     responded_at = models.DateTimeField(_("date of response"), null=True, blank=True)
 
     class Meta:
@@ -307,8 +322,8 @@ class Closure(TimeStamped, HeadReview):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(_("reason for closure"), max_length=30, choices=ClosureReason.choices)
-    summary = models.TextField(_("service summary"))
-    follow_up_plan = models.TextField(_("follow-up plan"), blank=True)
+    summary = LimitedTextField(_("service summary"), max_length=REPORT_LENGTH)
+    follow_up_plan = LimitedTextField(_("follow-up plan"), max_length=NARRATIVE_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("closure")
@@ -338,7 +353,7 @@ class CounselorChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("reason"))
+    reason = LimitedTextField(_("reason"), max_length=NOTE_LENGTH)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

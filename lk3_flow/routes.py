@@ -2,7 +2,6 @@
 
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
 from audit import views as audit_views
@@ -10,7 +9,7 @@ from flows.flows import CaseFlow
 from flows.viewset import CaseFlowViewset
 from letters import views as letter_views
 from permissions.roles import AUDIT_CASE, MANAGE_CASE
-from permissions.views import EndAllSessionsView
+from permissions.views import AccountViewset, EndAllSessionsView
 
 from . import staff_views, views
 
@@ -94,6 +93,6 @@ urlpatterns = [
         EndAllSessionsView.as_view(),
         name="logout_everywhere",
     ),
-    path("accounts/", AuthViewset(with_profile_view=False).urls),
+    path("accounts/", AccountViewset(with_profile_view=False).urls),
     path("", site.urls),
 ]

@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "lk3_flow.static_files.StaticFilesConfig",
+    "django.contrib.staticfiles",
     "django_filters",
     "guardian",
     "axes",
@@ -185,6 +185,10 @@ LK3_PUBLIC_URL = env("LK3_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "lk3_flow.static_files.AppDirectoriesFinder",
+]
 # In production WhiteNoise serves what `collectstatic` gathered: names carry a hash of the
 # content, so browsers may keep them for ever, and each has a compressed copy beside it.
 STORAGES = {

@@ -40,3 +40,8 @@ def letter_by_short_code(code: str) -> Letter | None:
     if len(normalized) == 10:
         normalized = f"{normalized[:5]}-{normalized[5:]}"
     return Letter.objects.filter(short_code=normalized).first()
+
+
+def letter_file_names() -> dict[str, str]:
+    """The stored file of every letter, by name, with the letter's number."""
+    return dict(Letter.objects.values_list("pdf", "number"))

@@ -13,7 +13,6 @@ import segno
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,7 +23,7 @@ from audit import services as audit
 from audit.models import Action
 from lk3_flow.models import Case
 
-from . import content
+from . import content, files
 from .models import InstitutionProfile, Letter, LetterStatus
 from .numbering import draw_number
 from .rendering import html_to_pdf
@@ -116,14 +115,19 @@ def issue_letter(kind: str, case: Case, *, signer: AbstractBaseUser, **records: 
     )
     pdf = html_to_pdf(render_letter_html(letter, draft, profile))
     letter.sha256 = hashlib.sha256(pdf).hexdigest()
-    letter.pdf.save(f"{issued_on.year}/{letter.token}.pdf", ContentFile(pdf), save=False)
-    letter.save()
-    audit.record(
-        Action.LETTER_ISSUED,
-        case=case,
-        obj=letter,
-        details={"number": number, "kind": kind, "sha256": letter.sha256},
-    )
+    files.store_pdf(letter, pdf)
+    try:
+        letter.save()
+        audit.record(
+            Action.LETTER_ISSUED,
+            case=case,
+            obj=letter,
+            details={"number": number, "kind": kind, "sha256": letter.sha256},
+        )
+    except BaseException:
+        # This function's transaction rolls back: the number is free again, the file goes too.
+        files.delete_pdf(letter.pdf)
+        raise
     return letter
 
 
@@ -153,3 +157,23 @@ def correct_letter(letter: Letter, *, signer: AbstractBaseUser, reason: str) -> 
         details={"reason": reason, "replaced_by": replacement.number},
     )
     return replacement
+
+
+def give_private_name(letter: Letter) -> None:
+    """Move a letter's bytes to a name that says nothing; letters used to be named by token.
+
+    The bytes are checked against the issued hash first: only the issued letter moves.
+    """
+    with letter.pdf.open("rb") as stored:
+        data = stored.read()
+    if hashlib.sha256(data).hexdigest() != letter.sha256:
+        raise ValidationError(
+            _("The stored file of letter %(number)s is not the issued one."),
+            params={"number": letter.number},
+        )
+    old = letter.pdf.name
+    storage = letter.pdf.storage
+    with transaction.atomic():
+        files.store_pdf(letter, data)
+        Letter.objects.filter(pk=letter.pk).update(pdf=letter.pdf.name)
+        transaction.on_commit(lambda: storage.delete(old))

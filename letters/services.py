@@ -13,7 +13,8 @@ import segno
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, TextChoices
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
@@ -24,7 +25,7 @@ from audit.models import Action
 from lk3_flow.models import Case
 
 from . import content, files
-from .models import InstitutionProfile, Letter, LetterStatus
+from .models import InstitutionProfile, Letter, LetterStatus, VerificationTally
 from .numbering import draw_number
 from .rendering import html_to_pdf
 from .selectors import institution_profile
@@ -177,3 +178,25 @@ def give_private_name(letter: Letter) -> None:
         files.store_pdf(letter, data)
         Letter.objects.filter(pk=letter.pk).update(pdf=letter.pdf.name)
         transaction.on_commit(lambda: storage.delete(old))
+
+
+class Verification(TextChoices):
+    """What a public check of a letter was; each is a counter of VerificationTally."""
+
+    VIEW = "views"
+    MATCH = "matches"
+    MISMATCH = "mismatches"
+
+
+def count_verification(letter: Letter, what: Verification) -> None:
+    """Add one to today's tally of the letter (Asia/Jakarta day); safe under parallel checks."""
+    field, day = str(what.value), timezone.localdate()
+    today = VerificationTally.objects.filter(letter=letter, day=day)
+    if today.update(**{field: F(field) + 1}):
+        return
+    try:
+        with transaction.atomic():
+            VerificationTally.objects.create(letter=letter, day=day, **{field: 1})
+    except IntegrityError:
+        # Another check created today's row in the meantime.
+        today.update(**{field: F(field) + 1})

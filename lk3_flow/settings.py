@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_filters",
     "guardian",
     "axes",
+    "django_ratelimit",
     "viewflow",
     "viewflow.workflow",
     "lk3_flow",
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a request body (the CSRF check reads POST).
+    "lk3_flow.uploads.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lk3_flow.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +97,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         EMBEDDED_DATABASE.parent.mkdir(exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The public pages' rate limits count in the "shared" cache, which every app server must reach:
+# a table of the database by default, Redis for a larger site (CACHE_URL=redis://host:6379/1).
+# The default cache stays in each process's memory (viewflow caches template fragments there).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": env.cache_url("CACHE_URL", default="dbcache://lk3_cache?max_entries=20000"),
+}
+if CACHES["shared"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["shared"]["BACKEND"] = "lk3_flow.cache.DatabaseCache"
+RATELIMIT_USE_CACHE = "shared"
+# django-ratelimit warns about every backend it has not tested. Both used here increment
+# atomically: the database cache of lk3_flow.cache (not Django's, which ratelimit rightly refuses)
+# and Django's Redis cache (INCRBY).
+if CACHES["shared"]["BACKEND"] in {
+    "lk3_flow.cache.DatabaseCache",
+    "django.core.cache.backends.redis.RedisCache",
+}:
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# Requests per client address on the public verification pages (django-ratelimit rates).
+LK3_PUBLIC_RATE = env("LK3_PUBLIC_RATE", default="30/m")
+LK3_PUBLIC_UPLOAD_RATE = env("LK3_PUBLIC_UPLOAD_RATE", default="20/h")
+# Addresses (or networks) of the reverse proxies in front; only their X-Forwarded-For is believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# A request body larger than this is refused before it is read (lk3_flow.uploads); an upload
+# within it stays in memory, so no temporary file is written.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

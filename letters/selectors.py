@@ -1,7 +1,8 @@
 """Reads about letters and the institution that issues them."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from lk3_flow.models import Case
 from permissions.selectors import CaseAccess, case_access
@@ -25,6 +26,11 @@ def letters_readable_by(user: AbstractBaseUser, case: Case) -> QuerySet:
     if access == CaseAccess.REGISTRATION:
         return letters.filter(kind__in=REGISTRATION_LETTERS)
     return letters.none()
+
+
+def with_public_checks(letters: QuerySet) -> QuerySet:
+    """Each letter with `public_checks`: how often its verification page was opened, in all."""
+    return letters.annotate(public_checks=Coalesce(Sum("verification_tallies__views"), 0))
 
 
 def may_read_letter(user: AbstractBaseUser, letter: Letter) -> bool:

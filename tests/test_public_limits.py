@@ -152,3 +152,13 @@ def test_parallel_increments_are_all_counted():
         thread.join()
     assert not errors
     assert cache.get(key) == workers * each
+
+
+def test_those_who_read_the_case_see_how_often_each_letter_was_checked(client, office, letter):
+    public = from_address("203.0.113.77")
+    for _ in range(2):
+        public.get(verify_url(letter))
+    client.force_login(office.head)
+    page = client.get(reverse("cases:detail", args=[letter.case_id]))
+    checked = {row.pk: row.public_checks for row in page.context["letters"]}
+    assert checked[letter.pk] == 2 and set(checked.values()) == {0, 2}

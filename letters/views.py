@@ -80,9 +80,13 @@ class CorrectLetterView(LoginRequiredMixin, generic.FormView):
 
 
 # Anyone may open these pages; each address gets a bounded share of them.
-public_pages = limited_per_address("public-pages", lambda: settings.LK3_PUBLIC_RATE)
+public_pages = limited_per_address(
+    "public-pages", lambda: getattr(settings, "LK3_PUBLIC_RATE", "30/m")
+)
 public_uploads = limited_per_address(
-    "public-uploads", lambda: settings.LK3_PUBLIC_UPLOAD_RATE, methods=("POST",)
+    "public-uploads",
+    lambda: getattr(settings, "LK3_PUBLIC_UPLOAD_RATE", "20/h"),
+    methods=("POST",),
 )
 
 

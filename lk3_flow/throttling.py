@@ -19,7 +19,8 @@ def _trusted(proxies: tuple[str, ...]) -> tuple[Network, ...]:
 
 
 def _is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    return any(address in network for network in _trusted(tuple(settings.TRUSTED_PROXIES)))
+    proxies = tuple(getattr(settings, "TRUSTED_PROXIES", ()))
+    return any(address in network for network in _trusted(proxies))
 
 
 def client_address(request: HttpRequest) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -12,6 +12,8 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+# Used when the site's settings do not say (a host site, say).
+DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # Room for the multipart framing and the form's other fields around a file of the full size,
 # so that a file a little too large gets the form's own message rather than this refusal.
 ENVELOPE_BYTES = 64 * 1024
@@ -22,7 +24,7 @@ class RequestTooLarge(Exception):
 
 
 def upload_max_bytes() -> int:
-    return settings.UPLOAD_MAX_BYTES
+    return getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES)
 
 
 def limit_uploads(request: HttpRequest) -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.core import checks
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
-from django.db import router, transaction
+from django.db import DatabaseError, router, transaction
 from django.db.models.fields.files import FieldFile
 
 if TYPE_CHECKING:
@@ -63,9 +63,17 @@ def store_pdf(letter: "Letter", data: bytes) -> None:
 
 
 def delete_pdf(field_file: FieldFile) -> None:
-    """Remove a file whose letter row is being rolled back; it is no longer remembered."""
+    """Remove the file of a letter row being rolled back, now rather than after the request.
+
+    Never raises: the caller is already handling the error that made it roll back. A file that
+    cannot be removed stays remembered, for the next try at the end of the request.
+    """
+    try:
+        field_file.storage.delete(field_file.name)
+    except OSError:
+        logger.exception("Could not remove %s, left by a rolled-back letter", field_file.name)
+        return
     _names(_alias()).discard(field_file.name)
-    field_file.storage.delete(field_file.name)
 
 
 def _alias() -> str:
@@ -97,10 +105,15 @@ def discard_rolled_back_files(**_signal: Any) -> None:
         if not names or transaction.get_connection(alias).in_atomic_block:
             continue
         pending = set(names)
+        try:
+            kept = set(
+                Letter.objects.using(alias).filter(pdf__in=pending).values_list("pdf", flat=True)
+            )
+        except DatabaseError:
+            # The database is away (perhaps what failed the request): ask again next time.
+            logger.warning("Could not look up %d letter files to clean up", len(pending))
+            continue
         names.difference_update(pending)
-        kept = set(
-            Letter.objects.using(alias).filter(pdf__in=pending).values_list("pdf", flat=True)
-        )
         for name in pending - kept:
             try:
                 letter_storage().delete(name)

@@ -176,7 +176,11 @@ def give_private_name(letter: Letter) -> None:
     storage = letter.pdf.storage
     with transaction.atomic():
         files.store_pdf(letter, data)
-        Letter.objects.filter(pk=letter.pk).update(pdf=letter.pdf.name)
+        try:
+            Letter.objects.filter(pk=letter.pk).update(pdf=letter.pdf.name)
+        except BaseException:
+            files.delete_pdf(letter.pdf)
+            raise
         transaction.on_commit(lambda: storage.delete(old))
 
 

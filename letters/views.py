@@ -24,7 +24,6 @@ from permissions.selectors import may_withdraw_cases
 from . import selectors, services
 from .forms import CompareUploadForm, ShortCodeForm
 from .models import Letter
-from .services import Verification
 
 
 class DownloadLetterView(LoginRequiredMixin, generic.View):
@@ -103,7 +102,7 @@ class VerifyLetterView(generic.View):
     def get(self, request: Any, token: str) -> HttpResponse:
         letter = selectors.letter_by_token(token)
         if letter is not None:
-            services.count_verification(letter, Verification.VIEW)
+            services.count_verification(letter, services.Verification.VIEW)
         return self.page(request, token, CompareUploadForm())
 
     def post(self, request: Any, token: str) -> HttpResponse:
@@ -113,7 +112,7 @@ class VerifyLetterView(generic.View):
             letter = self.letter(token)
             match = hashlib.sha256(form.cleaned_data["pdf"]).hexdigest() == letter.sha256
             services.count_verification(
-                letter, Verification.MATCH if match else Verification.MISMATCH
+                letter, services.Verification.MATCH if match else services.Verification.MISMATCH
             )
         return self.page(request, token, form, match)
 

@@ -280,7 +280,8 @@ def _letter(case: Case, kind: str, signer: Any, when: datetime.datetime) -> Lett
         signer_position="",
         token=token,
         short_code=token[:11],
-        pdf=f"letters/{year}/{token}.pdf",
+        # Named as letters.files names them: 32 hex digits unrelated to the token.
+        pdf=f"letters/{year}/{hashlib.sha256(f'file/{token}'.encode()).hexdigest()[:32]}.pdf",
         sha256=token,
         template_version="bench",
     )

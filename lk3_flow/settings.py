@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "django_ratelimit",
     "viewflow",
     "viewflow.workflow",
     "lk3_flow",
@@ -53,6 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lk3_flow.middleware.PrivateResponseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads a request body (the CSRF check reads POST).
+    "lk3_flow.uploads.UploadLimitMiddleware",
     "lk3_flow.middleware.RequestHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lk3_flow.middleware.ChosenLanguageMiddleware",
@@ -104,6 +107,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         EMBEDDED_DATABASE.parent.mkdir(exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The public pages' rate limits count in the "shared" cache, which every app server must reach:
+# a table of the database by default, Redis for a larger site (CACHE_URL=redis://host:6379/1).
+# The default cache stays in each process's memory (viewflow caches template fragments there).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": env.cache_url("CACHE_URL", default="dbcache://lk3_cache?max_entries=20000"),
+}
+if CACHES["shared"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["shared"]["BACKEND"] = "lk3_flow.cache.DatabaseCache"
+RATELIMIT_USE_CACHE = "shared"
+# django-ratelimit warns about every backend it has not tested. Both used here increment
+# atomically: the database cache of lk3_flow.cache (not Django's, which ratelimit rightly refuses)
+# and Django's Redis cache (INCRBY).
+if CACHES["shared"]["BACKEND"] in {
+    "lk3_flow.cache.DatabaseCache",
+    "django.core.cache.backends.redis.RedisCache",
+}:
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# Requests per client address on the public verification pages (django-ratelimit rates).
+LK3_PUBLIC_RATE = env("LK3_PUBLIC_RATE", default="30/m")
+LK3_PUBLIC_UPLOAD_RATE = env("LK3_PUBLIC_UPLOAD_RATE", default="20/h")
+# Addresses (or networks) of the reverse proxies in front; only their X-Forwarded-For is believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# A request body larger than this is refused before it is read (lk3_flow.uploads); an upload
+# within it stays in memory, so no temporary file is written.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -201,7 +234,12 @@ STATICFILES_FINDERS = [
 # In production WhiteNoise serves what `collectstatic` gathered: names carry a hash of the
 # content, so browsers may keep them for ever, and each has a compressed copy beside it.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Case letters live here: readable by the service's own user only (letters.files). Static
+    # files keep the usual modes, so that a web server in front may serve them.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -19,7 +19,7 @@ from audit.models import Action
 from flows import selectors as flow_selectors
 from flows import services as flow_services
 from flows.forms import HandOverForm, ReasonForm, ReassignForm
-from letters.selectors import letters_readable_by
+from letters.selectors import letters_readable_by, with_public_checks
 from permissions.selectors import (
     CaseAccess,
     case_access,
@@ -95,7 +95,7 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
             tasks=[(task, _task_action(task, user)) for task in flow_services.open_tasks(case)]
             if full_file
             else [],
-            letters=letters_readable_by(user, case),
+            letters=with_public_checks(letters_readable_by(user, case)),
             can_correct_letters=may_withdraw_cases(user),
             can_withdraw=is_open and may_withdraw_cases(user),
             can_reassign=is_open and case.counselor_id is not None and may_reassign_cases(user),

@@ -99,9 +99,10 @@ def test_each_kind_of_event_is_recorded_with_actor_and_role(client, office, full
         reverse("letter_correct", args=[letter.pk]), {"reason": "Salah ketik.", "confirm": "on"}
     )
     assert the_event(Action.LETTER_REVOKED).details["reason"] == "Salah ketik."
+    # Anonymous checks are tallied per day (tests/test_public_limits.py), not chained.
+    chained = AuditEvent.objects.count()
     Client().get(reverse("verify_letter", args=[letter.token]))
-    verified = the_event(Action.LETTER_VERIFIED)
-    assert verified.actor is None and verified.details["result"] == "revoked"
+    assert AuditEvent.objects.count() == chained
 
 
 def test_logins_logouts_and_failed_logins(office):

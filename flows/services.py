@@ -26,7 +26,7 @@ from lk3_flow import services
 from lk3_flow.choices import CaseStatus
 from lk3_flow.models import Case
 from permissions.selectors import (
-    counselors,
+    may_act_on_task,
     may_reassign_cases,
     may_reopen_cases,
     may_withdraw_cases,
@@ -147,17 +147,6 @@ class HandOver:
     tasks: int
 
 
-def may_take_over(user: AbstractBaseUser, task: Task) -> bool:
-    """Whether `user` holds the role the task needs.
-
-    A head's task names its permission; a counselor's task names none, being the case
-    counselor's.
-    """
-    if task.owner_permission:
-        return user.has_perm(task.owner_permission)
-    return counselors().filter(pk=user.pk).exists()
-
-
 def hand_over_open_tasks(
     by: AbstractBaseUser, from_user: AbstractBaseUser, to_user: AbstractBaseUser, *, reason: str
 ) -> HandOver:
@@ -196,7 +185,7 @@ def hand_over_open_tasks(
             services.change_counselor(case=case, counselor=to_user, actor=by, reason=reason)
         tasks = list(owned.order_by("id"))
         for task in tasks:
-            if not may_take_over(to_user, task):
+            if not may_act_on_task(to_user, task):
                 raise ValidationError(
                     _("%(person)s may not take over the task “%(task)s”.")
                     % {"person": to_user.get_full_name() or to_user, "task": task.flow_task}

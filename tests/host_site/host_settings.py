@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "permissions",
 ]
 MIDDLEWARE = [
+    "lk3_flow.uploads.UploadLimitMiddleware",
+    "lk3_flow.middleware.RequestHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lk3_flow.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

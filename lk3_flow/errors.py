@@ -45,8 +45,14 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def _render(request: HttpRequest, template_name: str, status: int) -> HttpResponse:
+def render_error(
+    request: HttpRequest, template_name: str, status: int, context: dict[str, Any] | None = None
+) -> HttpResponse:
     """The error page; if even it cannot be drawn, a plain one, since an error page must not fail.
+
+    Every refusal of the site (the handlers below, and the middleware that turn away a request
+    before any view: unstorable characters, an oversize body, too many requests) answers through
+    here, so each one carries the request number.
 
     The template context is deliberately small and needs no database: a 500 may come from a
     database that is gone.
@@ -54,7 +60,9 @@ def _render(request: HttpRequest, template_name: str, status: int) -> HttpRespon
     reference = request_id(request)
     shown = reference[:SHOWN_LENGTH]
     try:
-        body = loader.render_to_string(template_name, {"reference": shown}, request=None)
+        body = loader.render_to_string(
+            template_name, {**(context or {}), "reference": shown}, request=None
+        )
     except Exception:
         logger.exception("The error page %s could not be rendered", template_name)
         body = format_html(
@@ -70,21 +78,21 @@ def _render(request: HttpRequest, template_name: str, status: int) -> HttpRespon
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _render(request, "errors/400.html", 400)
+    return render_error(request, "errors/400.html", 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _render(request, "errors/403.html", 403)
+    return render_error(request, "errors/403.html", 403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _render(request, "errors/404.html", 404)
+    return render_error(request, "errors/404.html", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _render(request, "errors/500.html", 500)
+    return render_error(request, "errors/500.html", 500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "", **kwargs: Any) -> HttpResponse:
     """A form sent without a valid security token: most often a page left open too long."""
-    return _render(request, "errors/403_csrf.html", 403)
+    return render_error(request, "errors/403_csrf.html", 403)

@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from .errors import render_error
 
 
 def chosen_language(request: HttpRequest) -> str:
@@ -105,19 +106,16 @@ class RequestHygieneMiddleware:
         return self.get_response(request)
 
     def refuse(self, request: HttpRequest) -> HttpResponse:
+        # Before ChosenLanguageMiddleware: the page speaks the chosen language by itself.
         language = chosen_language(request)
         with translation.override(language):
-            html = render_to_string(
-                "lk3_flow/bad_request.html",
-                {
-                    "LANGUAGE_CODE": language,
-                    "message": _(
-                        "The address or the form contains control characters (such as a null "
-                        "character) that cannot be stored. Remove them and try again."
-                    ),
-                },
+            message = _(
+                "The address or the form contains control characters (such as a null "
+                "character) that cannot be stored. Remove them and try again."
             )
-        return HttpResponse(html, status=400, headers={"Content-Language": language})
+            response = render_error(request, "errors/400.html", 400, {"message": message})
+        response.headers["Content-Language"] = language
+        return response
 
 
 class PrivateResponseMiddleware:

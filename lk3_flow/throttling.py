@@ -7,8 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
+
+from .errors import render_error
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -80,4 +81,4 @@ def limited_per_address(
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:
-    return render(request, "429.html", status=429)
+    return render_error(request, "errors/429.html", 429)

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+
+from .errors import render_error
 
 # Used when the site's settings do not say (a host site, say).
 DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -47,7 +48,7 @@ class UploadLimitMiddleware:
             limit_uploads(request)
         except RequestTooLarge:
             megabytes = upload_max_bytes() // (1024 * 1024)
-            response = render(request, "413.html", {"megabytes": megabytes}, status=413)
+            response = render_error(request, "errors/413.html", 413, {"megabytes": megabytes})
             # The body stays unread: the connection cannot carry another request after it.
             response["Connection"] = "close"
             return response

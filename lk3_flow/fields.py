@@ -42,7 +42,11 @@ def validate_plausible_year(value: datetime.date | datetime.datetime) -> None:
 
 
 class BoundedDateFormField(forms.DateField):
+    """Day first whatever the interface language (the field's placeholder says DD/MM/YYYY), or
+    ISO from a browser's date input; an English interface would otherwise read month first."""
+
     default_validators = [validate_plausible_year]
+    input_formats = [LOCAL_DATE_FORMAT, "%Y-%m-%d"]
 
 
 class BoundedDateTimeFormField(forms.DateTimeField):

@@ -3,7 +3,9 @@
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
 from flows import services as flow_services
@@ -21,6 +23,12 @@ from lk3_flow.models import Case, Partner, StaffProfile
 from permissions.services import grant_role
 
 PASSWORD = "kata-sandi-uji-2026"
+
+
+def in_english(client: Client) -> Client:
+    """The client reads English pages: tests assert on the msgids, not on their translations."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def make_user(username: str, role: str, position: str = "") -> Any:

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 import pytest
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -16,15 +15,9 @@ from viewflow.workflow.models import Task
 from audit.models import Action, AuditEvent
 from flows import services as flow_services
 from lk3_flow.models import CounselingSession
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, in_english
 
 pytestmark = pytest.mark.django_db
-
-
-def in_english(client: Client) -> Client:
-    """The tests read English msgids: the translations of new strings arrive later."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

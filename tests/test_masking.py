@@ -5,12 +5,12 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from audit.models import Action, AuditEvent
 from lk3_flow.models import Case, Client
 from lk3_flow.services import check_duplicate_clients
 from permissions.selectors import cases_named_for, client_name_masked, mask_name
+from tests.factories import in_english
 from tests.test_lifecycle_http import START_URL, intake_post
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +43,8 @@ def like_the_secret_client(**overrides: str) -> dict[str, str]:
 
 
 def test_a_sensitive_match_is_told_only_to_exist(client, office, secret_case):
-    client.force_login(office.intake)
-    with translation.override("en"):
-        response = client.post(START_URL, like_the_secret_client())
+    in_english(client).force_login(office.intake)
+    response = client.post(START_URL, like_the_secret_client())
     assert response.status_code == 200
     html = response.content.decode()
     assert "A similar client is registered in a confidential case." in html

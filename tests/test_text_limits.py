@@ -2,10 +2,8 @@
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.test import Client
 
 from flows import services as flow_services
 from letters.models import InstitutionProfile
@@ -13,15 +11,9 @@ from lk3_flow import services
 from lk3_flow.choices import NextStep
 from lk3_flow.fields import NOTE_LENGTH, REPORT_LENGTH, LimitedTextField
 from lk3_flow.models import Assessment, Case, Referral
-from tests.factories import ASSESSMENT
+from tests.factories import ASSESSMENT, in_english
 
 pytestmark = pytest.mark.django_db
-
-
-def in_english(client: Client) -> Client:
-    """The tests read English msgids: the translations of new strings arrive later."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 OUR_APPS = ("lk3_flow", "letters")

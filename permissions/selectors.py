@@ -12,7 +12,15 @@ from audit.models import Action, AuditEvent
 from lk3_flow.models import Case
 
 from .models import CaseUserObjectPermission, RoleRequest
-from .roles import AUDIT_CASE, COUNSELOR, HEAD, MANAGE_CASE, REGISTER_CASE, ROLES_BY_GROUP_NAME, Role
+from .roles import (
+    AUDIT_CASE,
+    COUNSELOR,
+    HEAD,
+    MANAGE_CASE,
+    REGISTER_CASE,
+    ROLES_BY_GROUP_NAME,
+    Role,
+)
 
 # What the heads read on their staff page: every change to who may do what.
 STAFF_ACTIONS = (

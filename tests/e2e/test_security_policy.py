@@ -40,7 +40,9 @@ def page_of(browser, live_server):
 
 def visit(page, url: str) -> None:
     """Open the page and let its scripts run and draw (charts, Material components)."""
-    page.goto(url)
+    response = page.goto(url)
+    expected = 404 if url.endswith("/no-such-page/") else 200
+    assert response is not None and response.status == expected, url
     page.wait_for_load_state("networkidle")
 
 
@@ -67,6 +69,10 @@ def test_every_kind_of_page_works_under_the_policy(page_of, live_server, office)
     process = task.process_id
     base = live_server.url
 
+    departed = make_user("konselor3", "counselor", "Pekerja Sosial")
+    departed.is_active = False
+    departed.save()
+
     head = page_of(office.head)
     for url in [
         "/",
@@ -79,12 +85,15 @@ def test_every_kind_of_page_works_under_the_policy(page_of, live_server, office)
         "/case/chart/",
         f"/case/{process}/",
         f"/case/{process}/chart/",
-        f"/case/{process}/cancel/",
+        reverse("cases:withdraw", args=[case.pk]),
         f"/case/{process}/{task.flow_task.name}/{task.pk}/detail/",
         reverse("cases:index"),
         reverse("cases:detail", args=[case.pk]),
         reverse("cases:workload"),
         reverse("cases:reassign", args=[case.pk]),
+        reverse("cases:hand_over", args=[departed.pk]),
+        reverse("staff:index"),
+        reverse("password_change"),
         "/no-such-page/",
     ]:
         visit(head, base + url)
@@ -121,6 +130,11 @@ def test_every_kind_of_page_works_under_the_policy(page_of, live_server, office)
 
     public = page_of()
     letter = Letter.objects.filter(case=case).first()
-    for url in ["/accounts/login/", "/verifikasi/", f"/verifikasi/{letter.token}/"]:
+    for url in [
+        "/accounts/login/",
+        "/accounts/password_reset/",
+        "/verifikasi/",
+        f"/verifikasi/{letter.token}/",
+    ]:
         visit(public, base + url)
     expect(public.locator("[data-verdict=valid]")).to_be_visible()

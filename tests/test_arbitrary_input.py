@@ -78,9 +78,14 @@ READING_ACTIONS = {
     Action.LOGIN_FAILED,
     Action.DUPLICATE_CHECKED,
 }
-# Rows that a reading request legitimately writes: sessions, log-in attempts, the audit log
-# (checked by action instead).
-UNWATCHED_MODELS = {"sessions.Session", "audit.AuditEvent", "audit.ChainHead"}
+# Rows that a reading request legitimately writes: sessions, log-in attempts, the tallies of
+# public letter checks, the audit log (checked by action instead).
+UNWATCHED_MODELS = {
+    "sessions.Session",
+    "audit.AuditEvent",
+    "audit.ChainHead",
+    "letters.VerificationTally",
+}
 UNWATCHED_APPS = {"axes"}
 
 # Query parameters the project's pages, viewflow's lists and the admin read.

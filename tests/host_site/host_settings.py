@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "permissions",
 ]
 MIDDLEWARE = [
+    "lk3_flow.middleware.RequestHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lk3_flow.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

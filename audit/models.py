@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     STAFF_CHANGED = "staff_changed", _("Staff account changed")
     ROLE_REQUESTED = "role_requested", _("Role requested")
     ROLE_CONFIRMED = "role_confirmed", _("Role confirmed")
+    ROLE_DECLINED = "role_declined", _("Role declined")
     ROLE_CHANGED = "role_changed", _("Roles or permissions changed")
     PASSWORD_RESET_SENT = "password_reset_sent", _("Password reset link sent")
     TASKS_HANDED_OVER = "tasks_handed_over", _("Open tasks handed over")

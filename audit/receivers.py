@@ -1,5 +1,7 @@
 """Events the application does not call for itself: logins, and the workflow engine's tasks.
 
+Failed logins are recorded by `permissions.logins`, which knows which typed names may be kept.
+
 Task rows are written by viewflow's activations, not by our services, so their transitions are
 observed here, inside the same transaction as the save. The one bulk write of tasks we make
 (none: reassignment saves task by task) would bypass this, which is why there is none.
@@ -7,7 +9,7 @@ observed here, inside the same transaction as the save. The one bulk write of ta
 
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_init, post_save
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -80,13 +82,8 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     record(Action.LOGGED_OUT, actor=user)
 
 
-def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
-    record(Action.LOGIN_FAILED, actor_name=str(credentials.get("username", ""))[:150])
-
-
 def connect() -> None:
     post_init.connect(_remember_task_state, sender=Task, dispatch_uid=TASK_INIT_UID)
     post_save.connect(_record_task_change, sender=Task, dispatch_uid=TASK_SAVE_UID)
     user_logged_in.connect(_logged_in, dispatch_uid="audit-login")
     user_logged_out.connect(_logged_out, dispatch_uid="audit-logout")
-    user_login_failed.connect(_login_failed, dispatch_uid="audit-login-failed")

@@ -33,6 +33,7 @@ DETAIL_LABELS = {
     "comment": _lazy("Comment"),
     "reason": _lazy("Reason"),
     "user": _lazy("User"),
+    "role": _lazy("Role"),
     "result": _lazy("Result"),
 }
 

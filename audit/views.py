@@ -1,6 +1,5 @@
 """The auditor's workspace: find a case, read its whole history, export it. Read-only."""
 
-import csv
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -13,10 +12,12 @@ from django.views import generic
 
 from letters.rendering import html_to_pdf
 from lk3_flow.models import Case
+from lk3_flow.searches import SearchFormMixin, StoredSearchMixin
+from lk3_flow.spreadsheets import csv_response
 from permissions.roles import AUDIT_CASE
 
 from . import selectors, services
-from .forms import AuditCaseFilter, TimelineFilterForm, searched_terms
+from .forms import AuditCaseFilter, TimelineFilterForm
 from .models import Action
 
 
@@ -24,28 +25,39 @@ class AuditorOnly(LoginRequiredMixin, PermissionRequiredMixin):
     permission_required = AUDIT_CASE
 
 
-class CaseSearchView(AuditorOnly, generic.ListView):
+class CaseSearchView(AuditorOnly, SearchFormMixin, generic.ListView):
     template_name = "audit/case_search.html"
     paginate_by = 25
+    search_scope = "audit.cases"
+    search_fields = tuple(AuditCaseFilter.base_filters)
 
     def get_queryset(self) -> Any:
         self.filter = AuditCaseFilter(
-            self.request.GET,
+            self.search_terms,
             queryset=Case.objects.select_related("client", "counselor").order_by("-created_at"),
+            request=self.request,
         )
-        terms = searched_terms(self.request.GET)
-        if terms:
-            services.record(Action.AUDIT_SEARCHED, details={"filters": terms})
         return self.filter.qs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(filter=self.filter, **kwargs)
+        context = super().get_context_data(filter=self.filter, **kwargs)
+        if self.searched_fields:
+            services.record(
+                Action.AUDIT_SEARCHED,
+                details={
+                    "fields": self.searched_fields,
+                    "case_ids": [case.pk for case in context["page_obj"]],
+                },
+            )
+        return context
 
 
-class CaseTimelineMixin(AuditorOnly):
+class CaseTimelineMixin(AuditorOnly, StoredSearchMixin):
+    search_scope = "audit.timeline"
+
     def timeline_of(self, pk: int) -> tuple[Case, TimelineFilterForm, Any]:
         case = get_object_or_404(Case.objects.select_related("client"), pk=pk)
-        form = TimelineFilterForm(self.request.GET or None)
+        form = TimelineFilterForm(self.search_terms)
         return case, form, selectors.case_events(case, **form.filters())
 
     def export(self, pk: int, file_format: str) -> tuple[Case, Any, selectors.Checkpoint]:
@@ -56,17 +68,14 @@ class CaseTimelineMixin(AuditorOnly):
             Action.EXPORTED,
             case=case,
             obj=case,
-            details={
-                "format": file_format,
-                "filters": searched_terms(self.request.GET),
-                "head": head.head,
-            },
+            details={"format": file_format, "filters": self.searched_fields, "head": head.head},
         )
         return case, events, head
 
 
-class CaseTimelineView(CaseTimelineMixin, generic.TemplateView):
+class CaseTimelineView(CaseTimelineMixin, SearchFormMixin, generic.TemplateView):
     template_name = "audit/timeline.html"
+    search_fields = tuple(TimelineFilterForm.base_fields)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         case, form, events = self.timeline_of(kwargs["pk"])
@@ -74,16 +83,11 @@ class CaseTimelineView(CaseTimelineMixin, generic.TemplateView):
             Action.CASE_VIEWED,
             case=case,
             obj=case,
-            details={"page": "audit timeline", "filters": searched_terms(self.request.GET)},
+            details={"page": "audit timeline", "filters": self.searched_fields},
         )
         return super().get_context_data(
             case=case, form=form, entries=list(selectors.timeline(events)), **kwargs
         )
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 class TimelineCsvView(CaseTimelineMixin, generic.View):
@@ -91,37 +95,28 @@ class TimelineCsvView(CaseTimelineMixin, generic.View):
 
     def get(self, request: Any, pk: int) -> StreamingHttpResponse:
         case, events, _head = self.export(pk, "csv")
-        writer = csv.writer(_Echo())
         header = [
             _("Position"), _("Time"), _("Actor"), _("Role"), _("Action"), _("Step"),
             _("Object"), _("Details"), _("Request"), _("IP address"), _("Hash"),
         ]  # fmt: skip
-
-        def rows() -> Any:
-            yield writer.writerow(header)
-            for entry in selectors.timeline(events):
-                event = entry.event
-                yield writer.writerow(
-                    [
-                        event.position,
-                        timezone.localtime(event.occurred_at).isoformat(timespec="seconds"),
-                        event.actor_name,
-                        event.actor_role,
-                        entry.action,
-                        entry.step,
-                        event.object_label,
-                        "; ".join(f"{c.label}: {c.before} → {c.after}" for c in entry.changes)
-                        or event.details.get("comment", ""),
-                        event.request_id,
-                        event.ip_address or "",
-                        event.hash,
-                    ]
-                )
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        filename = f"audit-{case.number.replace('/', '-')}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        rows = (
+            [
+                entry.event.position,
+                timezone.localtime(entry.event.occurred_at).isoformat(timespec="seconds"),
+                entry.event.actor_name,
+                entry.event.actor_role,
+                entry.action,
+                entry.step,
+                entry.event.object_label,
+                "; ".join(f"{c.label}: {c.before} → {c.after}" for c in entry.changes)
+                or entry.event.details.get("comment", ""),
+                entry.event.request_id,
+                entry.event.ip_address or "",
+                entry.event.hash,
+            ]
+            for entry in selectors.timeline(events)
+        )
+        return csv_response(f"audit-{case.number.replace('/', '-')}.csv", header, rows)
 
 
 class TimelinePdfView(CaseTimelineMixin, generic.View):

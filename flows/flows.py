@@ -18,7 +18,7 @@ from lk3_flow import selectors, services
 from lk3_flow.choices import NextStep
 from permissions.roles import MANAGE_CASE, REGISTER_CASE
 
-from . import views
+from . import nodes, views
 from .models import CaseProcess
 
 
@@ -46,7 +46,7 @@ class CaseFlow(flow.Flow):
     )
 
     assign_counselor = (
-        flow.View(views.AssignCounselorView.as_view())
+        nodes.HeadTask(views.AssignCounselorView.as_view())
         .Annotation(title=_("Counselor assignment"))
         .Permission(MANAGE_CASE)
         .onCreate(this.enter_stage)
@@ -59,14 +59,14 @@ class CaseFlow(flow.Flow):
     )
 
     assessment = (
-        flow.View(views.AssessmentView.as_view())
+        nodes.CounselorTask(views.AssessmentView.as_view())
         .Annotation(title=_("Assessment and intervention plan"))
         .Assign(this.case_counselor)
         .onCreate(this.enter_stage)
         .Next(this.approve_assessment)
     )
     approve_assessment = (
-        flow.View(views.ReviewAssessmentView.as_view())
+        nodes.HeadTask(views.ReviewAssessmentView.as_view())
         .Annotation(title=_("Assessment approval"))
         .Permission(MANAGE_CASE)
         .onCreate(this.enter_stage)
@@ -85,7 +85,7 @@ class CaseFlow(flow.Flow):
     )
 
     counseling = (
-        flow.View(views.CounselingSessionView.as_view())
+        nodes.CounselorTask(views.CounselingSessionView.as_view())
         .Annotation(title=_("Counseling session"))
         .Assign(this.case_counselor)
         .onCreate(this.enter_stage)
@@ -105,14 +105,14 @@ class CaseFlow(flow.Flow):
     )
 
     propose_referral = (
-        flow.View(views.ProposeReferralView.as_view())
+        nodes.CounselorTask(views.ProposeReferralView.as_view())
         .Annotation(title=_("Referral proposal"))
         .Assign(this.case_counselor)
         .onCreate(this.enter_stage)
         .Next(this.approve_referral)
     )
     approve_referral = (
-        flow.View(views.ReviewReferralView.as_view())
+        nodes.HeadTask(views.ReviewReferralView.as_view())
         .Annotation(title=_("Referral approval"))
         .Permission(MANAGE_CASE)
         .onCreate(this.enter_stage)
@@ -130,7 +130,7 @@ class CaseFlow(flow.Flow):
         .Next(this.partner_response)
     )
     partner_response = (
-        flow.View(views.PartnerResponseView.as_view())
+        nodes.CounselorTask(views.PartnerResponseView.as_view())
         .Annotation(title=_("Referral partner's response"))
         .Assign(this.case_counselor)
         .onCreate(this.enter_stage)
@@ -138,14 +138,14 @@ class CaseFlow(flow.Flow):
     )
 
     propose_closure = (
-        flow.View(views.ProposeClosureView.as_view())
+        nodes.CounselorTask(views.ProposeClosureView.as_view())
         .Annotation(title=_("Closure proposal"))
         .Assign(this.case_counselor)
         .onCreate(this.enter_stage)
         .Next(this.approve_closure)
     )
     approve_closure = (
-        flow.View(views.ReviewClosureView.as_view())
+        nodes.HeadTask(views.ReviewClosureView.as_view())
         .Annotation(title=_("Closure approval"))
         .Permission(MANAGE_CASE)
         .onCreate(this.enter_stage)
@@ -168,6 +168,14 @@ class CaseFlow(flow.Flow):
         .Next(this.end)
     )
     end = flow.End().Annotation(title=_("Done"))
+
+    def has_manage_permission(self, user: Any, obj: Any = None) -> bool:
+        """Nobody cancels, undoes or revives steps through viewflow's pages.
+
+        Those actions skip the domain services: a case is withdrawn or reassigned by the head on
+        its own page, with a reason that the audit log keeps.
+        """
+        return False
 
     def attach_reopened_case(self, activation: Any, case: Any, actor: Any) -> Any:
         activation.task.owner = actor

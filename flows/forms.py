@@ -278,3 +278,15 @@ class ReassignForm(ReasonForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["counselor"].label_from_instance = _counselor_label
+
+
+class HandOverForm(ReasonForm):
+    """Who takes over everything a deactivated person still carries."""
+
+    person = forms.ModelChoiceField(label=_("Hand over to"), queryset=None)
+    field_order = ["person", "reason", "confirm"]
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = candidates.select_related("lk3_profile")
+        self.fields["person"].label_from_instance = _counselor_label

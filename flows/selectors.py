@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     BooleanField,
     Count,
@@ -17,6 +19,8 @@ from django.db.models import Case as Choose
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from lk3_flow.choices import CaseStatus
+from lk3_flow.models import Case
 from permissions.selectors import counselors
 
 from .flows import CaseFlow
@@ -89,3 +93,58 @@ def counselor_tasks_overdue_first(limit: int = 200) -> QuerySet:
         .select_related("owner", "process__case__client")
         .order_by("-overdue", "due", "id")[:limit]
     )
+
+
+def deactivated_with_open_work() -> list[dict]:
+    """Deactivated people who still own open tasks or counsel open cases, which nobody then does.
+
+    Three queries whatever their number.
+    """
+    tasks = dict(
+        Task.objects.filter(status__in=OPEN_TASK_STATUSES, owner__is_active=False)
+        .values("owner")
+        .annotate(count=Count("id"))
+        .values_list("owner", "count")
+    )
+    cases = dict(
+        Case.objects.filter(status=CaseStatus.OPEN, counselor__is_active=False)
+        .values("counselor")
+        .annotate(count=Count("id"))
+        .values_list("counselor", "count")
+    )
+    people = get_user_model().objects.in_bulk(set(tasks) | set(cases))
+    rows = [
+        {"person": person, "open_tasks": tasks.get(pk, 0), "open_cases": cases.get(pk, 0)}
+        for pk, person in people.items()
+    ]
+    return sorted(rows, key=lambda row: (row["person"].get_full_name(), row["person"].pk))
+
+
+def open_tasks_owned_by(user: AbstractBaseUser) -> QuerySet:
+    return (
+        Task.objects.filter(owner=user, status__in=OPEN_TASK_STATUSES)
+        .select_related("process__case__client")
+        .order_by("id")
+    )
+
+
+def hand_over_candidates(user: AbstractBaseUser) -> QuerySet:
+    """Active colleagues who hold every role that the person's open work needs."""
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
+    owned = Task.objects.filter(owner=user, status__in=OPEN_TASK_STATUSES)
+    no_permission = Q(owner_permission__isnull=True) | Q(owner_permission="")
+    needs_counselor = (
+        owned.filter(no_permission).exists()
+        or Case.objects.filter(counselor=user, status=CaseStatus.OPEN).exists()
+    )
+    if needs_counselor:
+        people = people.filter(pk__in=counselors().values("pk"))
+    for permission in set(owned.exclude(no_permission).values_list("owner_permission", flat=True)):
+        app_label, codename = permission.split(".", 1)
+        people = people.filter(
+            pk__in=get_user_model().objects.filter(
+                groups__permissions__content_type__app_label=app_label,
+                groups__permissions__codename=codename,
+            )
+        )
+    return people.order_by("first_name", "last_name", "username")

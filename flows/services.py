@@ -5,7 +5,9 @@ actor's right to act on the task first, takes the process lock, and runs the dom
 task completion in one transaction: a failure leaves the case and its tasks as they were.
 """
 
+import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -17,11 +19,18 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from audit import services as audit
 from audit.context import acting_as
+from audit.models import Action
 from lk3_flow import services
 from lk3_flow.choices import CaseStatus
 from lk3_flow.models import Case
-from permissions.selectors import may_reassign_cases, may_reopen_cases, may_withdraw_cases
+from permissions.selectors import (
+    may_act_on_task,
+    may_reassign_cases,
+    may_reopen_cases,
+    may_withdraw_cases,
+)
 
 from .flows import CaseFlow
 from .steps import register_in_activation
@@ -130,3 +139,85 @@ def reassign_case(
         ):
             task.owner = counselor
             task.save(update_fields=["owner"])
+
+
+@dataclass(frozen=True)
+class HandOver:
+    cases: int
+    tasks: int
+
+
+def hand_over_open_tasks(
+    by: AbstractBaseUser, from_user: AbstractBaseUser, to_user: AbstractBaseUser, *, reason: str
+) -> HandOver:
+    """Give everything a deactivated person still carries to one active colleague, at once.
+
+    Their open cases move to the new counselor exactly as a reassignment moves one (the case
+    file's access with them, a counselor change with the reason); every other open task they
+    own follows, if the colleague holds the role it needs. All or nothing: one task the colleague
+    may not take leaves everything as it was.
+    """
+    if not may_reassign_cases(by):
+        raise PermissionDenied
+    if from_user.is_active:
+        raise ValidationError(
+            _(
+                "Only a deactivated person's tasks are handed over here; "
+                "reassign the cases of an active person one by one."
+            )
+        )
+    if not to_user.is_active or to_user.pk == from_user.pk:
+        raise ValidationError(_("Choose an active person to take the tasks over."))
+    if not reason.strip():
+        raise ValidationError(_("A reason for the hand-over is required."))
+    owned = Task.objects.filter(owner=from_user, status__in=OPEN_TASK_STATUSES)
+    counselled = Case.objects.filter(counselor=from_user, status=CaseStatus.OPEN)
+    process_ids = sorted(
+        set(owned.values_list("process_id", flat=True))
+        | set(counselled.values_list("process_id", flat=True))
+    )
+    with acting_as(by), transaction.atomic(), contextlib.ExitStack() as locks:
+        # In one order for everybody, so that two hand-overs cannot wait for each other.
+        for process_id in process_ids:
+            locks.enter_context(CaseFlow.lock(process_id))
+        cases = list(counselled.select_related("counselor").order_by("id"))
+        for case in cases:
+            services.change_counselor(case=case, counselor=to_user, actor=by, reason=reason)
+        tasks = list(owned.order_by("id"))
+        for task in tasks:
+            if not may_act_on_task(to_user, task):
+                raise ValidationError(
+                    _("%(person)s may not take over the task “%(task)s”.")
+                    % {"person": to_user.get_full_name() or to_user, "task": task.flow_task}
+                )
+            task.owner = to_user
+            task.save(update_fields=["owner"])
+        _record_hand_over(by, from_user, to_user, reason, tasks, process_ids)
+    return HandOver(cases=len(cases), tasks=len(tasks))
+
+
+def _record_hand_over(
+    by: AbstractBaseUser,
+    from_user: AbstractBaseUser,
+    to_user: AbstractBaseUser,
+    reason: str,
+    tasks: list[Task],
+    process_ids: list[int],
+) -> None:
+    """One event per case, so that each case's timeline tells why its tasks changed hands."""
+    for case_id, process_id in Case.objects.filter(process_id__in=process_ids).values_list(
+        "pk", "process_id"
+    ):
+        audit.record(
+            Action.TASKS_HANDED_OVER,
+            case_id=case_id,
+            obj=from_user,
+            details={
+                "user": from_user.get_username(),
+                "from_user_id": from_user.pk,
+                "to_user_id": to_user.pk,
+                "to": to_user.get_username(),
+                "tasks": [task.pk for task in tasks if task.process_id == process_id],
+                "reason": reason,
+            },
+        )

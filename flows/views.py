@@ -19,6 +19,8 @@ from viewflow.workflow.flow.views import mixins as flow_mixins
 
 from lk3_flow import selectors, services
 from lk3_flow.models import Case
+from permissions.roles import HEAD
+from permissions.selectors import users_with_role
 
 from . import forms
 from .steps import register_in_activation
@@ -81,17 +83,20 @@ class IntakeView(generic.TemplateView):
         context = {"client_form": client_form, "case_form": case_form, "members": members}
         if not (client_form.is_valid() and case_form.is_valid() and members.is_valid()):
             return self.render_to_response(self.get_context_data(**context))
-        duplicates = selectors.possible_duplicate_clients(
+        duplicates = services.check_duplicate_clients(
+            actor=request.user,
             nik=client_form.cleaned_data["nik"],
             full_name=client_form.cleaned_data["full_name"],
             birth_date=client_form.cleaned_data["birth_date"],
         )
-        if duplicates and not case_form.cleaned_data["confirm_new_client"]:
+        if duplicates.found and not case_form.cleaned_data["confirm_new_client"]:
             case_form.add_error(
                 "confirm_new_client",
                 _("A registered client has a similar NIK, or a similar name and date of birth."),
             )
-            return self.render_to_response(self.get_context_data(duplicates=duplicates, **context))
+            context["duplicates"] = duplicates
+            context["whom_to_ask"] = users_with_role(HEAD)
+            return self.render_to_response(self.get_context_data(**context))
         case_data = dict(case_form.cleaned_data)
         case_data.pop("confirm_new_client")
         registration = services.Registration(

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+from lk3_flow.uploads import upload_max_bytes
 
 
 class CompareUploadForm(forms.Form):
@@ -11,8 +11,12 @@ class CompareUploadForm(forms.Form):
 
     def clean_pdf(self) -> bytes:
         upload = self.cleaned_data["pdf"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        limit = upload_max_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(megabytes)s MB."),
+                params={"megabytes": limit // (1024 * 1024)},
+            )
         return b"".join(upload.chunks())
 
 

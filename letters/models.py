@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lk3_flow.fields import NOTE_LENGTH, LimitedTextField
 
+from .files import letter_file_name
+
 DEFAULT_NUMBER_PATTERN = "{seq:03d}/{code}/LK3-LBK/{roman_month}/{year}"
 
 
@@ -100,7 +102,7 @@ class Letter(models.Model):
     signer_nip = models.CharField(_("NIP"), max_length=18, blank=True)
     token = models.CharField(max_length=64, unique=True)
     short_code = models.CharField(_("verification code"), max_length=11, unique=True)
-    pdf = models.FileField(upload_to="letters/")
+    pdf = models.FileField(upload_to=letter_file_name)
     sha256 = models.CharField(max_length=64)
     template_version = models.CharField(max_length=20)
     status = models.CharField(
@@ -137,3 +139,29 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class VerificationTally(models.Model):
+    """How often a letter was checked on the public page, per day.
+
+    Anyone holding a QR code may check a letter as often as they like; counting here instead of
+    chaining one audit event per check keeps the chain bounded by what the staff do.
+    """
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.PROTECT, related_name="verification_tallies"
+    )
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("page views"), default=0)
+    matches = models.PositiveIntegerField(_("identical copies uploaded"), default=0)
+    mismatches = models.PositiveIntegerField(_("differing copies uploaded"), default=0)
+
+    class Meta:
+        verbose_name = _("verification tally")
+        verbose_name_plural = _("verification tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "day"], name="one_tally_per_letter_and_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter} {self.day}"

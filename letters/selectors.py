@@ -1,7 +1,8 @@
 """Reads about letters and the institution that issues them."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from lk3_flow.models import Case
 from permissions.selectors import CaseAccess, case_access
@@ -27,6 +28,11 @@ def letters_readable_by(user: AbstractBaseUser, case: Case) -> QuerySet:
     return letters.none()
 
 
+def with_public_checks(letters: QuerySet) -> QuerySet:
+    """Each letter with `public_checks`: how often its verification page was opened, in all."""
+    return letters.annotate(public_checks=Coalesce(Sum("verification_tallies__views"), 0))
+
+
 def may_read_letter(user: AbstractBaseUser, letter: Letter) -> bool:
     return letters_readable_by(user, letter.case).filter(pk=letter.pk).exists()
 
@@ -40,3 +46,8 @@ def letter_by_short_code(code: str) -> Letter | None:
     if len(normalized) == 10:
         normalized = f"{normalized[:5]}-{normalized[5:]}"
     return Letter.objects.filter(short_code=normalized).first()
+
+
+def letter_file_names() -> dict[str, str]:
+    """The stored file of every letter, by name, with the letter's number."""
+    return dict(Letter.objects.values_list("pdf", "number"))

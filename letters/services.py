@@ -13,8 +13,8 @@ import segno
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, TextChoices
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
@@ -24,8 +24,8 @@ from audit import services as audit
 from audit.models import Action
 from lk3_flow.models import Case
 
-from . import content
-from .models import InstitutionProfile, Letter, LetterStatus
+from . import content, files
+from .models import InstitutionProfile, Letter, LetterStatus, VerificationTally
 from .numbering import draw_number
 from .rendering import html_to_pdf
 from .selectors import institution_profile
@@ -116,14 +116,19 @@ def issue_letter(kind: str, case: Case, *, signer: AbstractBaseUser, **records: 
     )
     pdf = html_to_pdf(render_letter_html(letter, draft, profile))
     letter.sha256 = hashlib.sha256(pdf).hexdigest()
-    letter.pdf.save(f"{issued_on.year}/{letter.token}.pdf", ContentFile(pdf), save=False)
-    letter.save()
-    audit.record(
-        Action.LETTER_ISSUED,
-        case=case,
-        obj=letter,
-        details={"number": number, "kind": kind, "sha256": letter.sha256},
-    )
+    files.store_pdf(letter, pdf)
+    try:
+        letter.save()
+        audit.record(
+            Action.LETTER_ISSUED,
+            case=case,
+            obj=letter,
+            details={"number": number, "kind": kind, "sha256": letter.sha256},
+        )
+    except BaseException:
+        # This function's transaction rolls back: the number is free again, the file goes too.
+        files.delete_pdf(letter.pdf)
+        raise
     return letter
 
 
@@ -153,3 +158,49 @@ def correct_letter(letter: Letter, *, signer: AbstractBaseUser, reason: str) -> 
         details={"reason": reason, "replaced_by": replacement.number},
     )
     return replacement
+
+
+def give_private_name(letter: Letter) -> None:
+    """Move a letter's bytes to a name that says nothing; letters used to be named by token.
+
+    The bytes are checked against the issued hash first: only the issued letter moves.
+    """
+    with letter.pdf.open("rb") as stored:
+        data = stored.read()
+    if hashlib.sha256(data).hexdigest() != letter.sha256:
+        raise ValidationError(
+            _("The stored file of letter %(number)s is not the issued one."),
+            params={"number": letter.number},
+        )
+    old = letter.pdf.name
+    storage = letter.pdf.storage
+    with transaction.atomic():
+        files.store_pdf(letter, data)
+        try:
+            Letter.objects.filter(pk=letter.pk).update(pdf=letter.pdf.name)
+        except BaseException:
+            files.delete_pdf(letter.pdf)
+            raise
+        transaction.on_commit(lambda: storage.delete(old))
+
+
+class Verification(TextChoices):
+    """What a public check of a letter was; each is a counter of VerificationTally."""
+
+    VIEW = "views"
+    MATCH = "matches"
+    MISMATCH = "mismatches"
+
+
+def count_verification(letter: Letter, what: Verification) -> None:
+    """Add one to today's tally of the letter (Asia/Jakarta day); safe under parallel checks."""
+    field, day = str(what.value), timezone.localdate()
+    today = VerificationTally.objects.filter(letter=letter, day=day)
+    if today.update(**{field: F(field) + 1}):
+        return
+    try:
+        with transaction.atomic():
+            VerificationTally.objects.create(letter=letter, day=day, **{field: 1})
+    except IntegrityError:
+        # Another check created today's row in the meantime.
+        today.update(**{field: F(field) + 1})

@@ -3,6 +3,7 @@
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -17,6 +18,7 @@ from django.views import generic
 from audit import services as audit
 from audit.models import Action
 from flows.forms import ReasonForm
+from lk3_flow.throttling import limited_per_address
 from permissions.selectors import may_withdraw_cases
 
 from . import selectors, services
@@ -76,25 +78,32 @@ class CorrectLetterView(LoginRequiredMixin, generic.FormView):
         return HttpResponseRedirect(reverse("cases:detail", args=[self.letter.case_id]))
 
 
-@method_decorator(login_not_required, name="dispatch")
+# Anyone may open these pages; each address gets a bounded share of them.
+public_pages = limited_per_address(
+    "public-pages", lambda: getattr(settings, "LK3_PUBLIC_RATE", "30/m")
+)
+public_uploads = limited_per_address(
+    "public-uploads",
+    lambda: getattr(settings, "LK3_PUBLIC_UPLOAD_RATE", "20/h"),
+    methods=("POST",),
+)
+
+
+@method_decorator([login_not_required, public_pages, public_uploads], name="dispatch")
 class VerifyLetterView(generic.View):
-    """What anyone may know about a letter: never any personal data of the client."""
+    """What anyone may know about a letter: never any personal data of the client.
+
+    Checks are counted per letter and day, not chained one by one into the audit log, which
+    anyone holding a QR code could otherwise grow without end.
+    """
 
     template_name = "letters/verify.html"
 
     def get(self, request: Any, token: str) -> HttpResponse:
         letter = selectors.letter_by_token(token)
         if letter is not None:
-            self.record(letter, letter.status)
+            services.count_verification(letter, services.Verification.VIEW)
         return self.page(request, token, CompareUploadForm())
-
-    def record(self, letter: Letter, result: str) -> None:
-        audit.record(
-            Action.LETTER_VERIFIED,
-            case=letter.case,
-            obj=letter,
-            details={"number": letter.number, "result": result},
-        )
 
     def post(self, request: Any, token: str) -> HttpResponse:
         form = CompareUploadForm(request.POST, request.FILES)
@@ -102,7 +111,9 @@ class VerifyLetterView(generic.View):
         if form.is_valid():
             letter = self.letter(token)
             match = hashlib.sha256(form.cleaned_data["pdf"]).hexdigest() == letter.sha256
-            self.record(letter, "match" if match else "mismatch")
+            services.count_verification(
+                letter, services.Verification.MATCH if match else services.Verification.MISMATCH
+            )
         return self.page(request, token, form, match)
 
     def letter(self, token: str) -> Letter:
@@ -120,7 +131,7 @@ class VerifyLetterView(generic.View):
         return render(request, self.template_name, context, status=status)
 
 
-@method_decorator(login_not_required, name="dispatch")
+@method_decorator([login_not_required, public_pages], name="dispatch")
 class VerifyByCodeView(generic.FormView):
     """For a printed letter: type the short code printed under the QR code."""
 

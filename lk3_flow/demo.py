@@ -281,7 +281,7 @@ class _CaseDriver:
             if stage == "reopened":
                 flow_services.reopen_case(
                     Case.objects.get(pk=self.case.pk),
-                    actor=self.intake,
+                    actor=self.head,
                     reason="Klien kembali karena masalah yang sama muncul lagi.",
                 )
 

@@ -1,6 +1,8 @@
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from permissions.selectors import cases_named_for
 
 from .choices import CaseStatus, Stage
 from .fields import BoundedDateFormField
@@ -23,10 +25,11 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["q", "status", "stage"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Cases whose number or client's name contains the text.
+        """Cases whose number, or client's name where the user may know it, contains the text.
 
         The names are matched in a subquery rather than across the client join, so that PostgreSQL
         looks them up in their own (trigram) index once instead of testing every case's client.
         """
         clients = Client.objects.filter(full_name__icontains=value).values("pk")
-        return queryset.filter(Q(number__icontains=value) | Q(client__in=clients))
+        by_name = cases_named_for(self.request.user, queryset.filter(client__in=clients))
+        return queryset.filter(number__icontains=value) | by_name

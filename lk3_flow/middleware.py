@@ -1,4 +1,5 @@
-"""Request-wide rules of an Indonesian office's site: the language, and input no column can hold."""
+"""Request-wide rules of an Indonesian office's site: the language, input no column can hold,
+and responses kept private."""
 
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -14,6 +15,22 @@ def chosen_language(request: HttpRequest) -> str:
     """The language chosen with Django's set_language view, else the site's (Indonesian)."""
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+# No page needs a device or a sensor of the browser.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 
 
 class ChosenLanguageMiddleware:
@@ -101,3 +118,22 @@ class RequestHygieneMiddleware:
                 },
             )
         return HttpResponse(html, status=400, headers={"Content-Language": language})
+
+
+class PrivateResponseMiddleware:
+    """Every page and file the application answers is kept out of caches, and out of devices.
+
+    Almost every response shows case data, or says who may see it; a browser's or a proxy's
+    cache would keep it on disk after logout, on a computer the office shares. Only the public
+    static files are cacheable, and they are answered before this middleware (WhiteNoise).
+    The Permissions-Policy header switches off the browser features no page needs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

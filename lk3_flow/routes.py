@@ -8,10 +8,10 @@ from audit import views as audit_views
 from flows.flows import CaseFlow
 from flows.viewset import CaseFlowViewset
 from letters import views as letter_views
-from permissions.roles import AUDIT_CASE
+from permissions.roles import AUDIT_CASE, MANAGE_CASE
 from permissions.views import AccountViewset, EndAllSessionsView
 
-from . import views
+from . import staff_views, views
 
 
 class CaseApp(Application):
@@ -28,6 +28,9 @@ class CaseApp(Application):
         "<int:pk>/ganti-konselor/", views.ReassignCaseView.as_view(), name="reassign"
     )
     workload_path = path("beban-kerja/", views.WorkloadView.as_view(), name="workload")
+    hand_over_path = path(
+        "beban-kerja/serahkan/<int:pk>/", views.HandOverTasksView.as_view(), name="hand_over"
+    )
 
 
 class AuditApp(Application):
@@ -47,6 +50,23 @@ class AuditApp(Application):
     )
 
 
+class StaffApp(Application):
+    """The heads' watch over staff administration (the administrator works in /admin/)."""
+
+    title = _("Staff")
+    icon = "manage_accounts"
+    app_name = "staff"
+    permission = MANAGE_CASE
+    menu_template_name = "permissions/staff_menu.html"
+
+    index_path = path("", staff_views.StaffChangesView.as_view(), name="index")
+    decide_path = path(
+        "permintaan-peran/<int:pk>/",
+        staff_views.DecideRoleRequestView.as_view(),
+        name="decide_role_request",
+    )
+
+
 case_app = CaseApp()
 site = Site(
     title=_("LK3 Flow"),
@@ -54,6 +74,7 @@ site = Site(
         CaseFlowViewset(CaseFlow, icon="assignment", title=_("Case Services")),
         case_app,
         AuditApp(),
+        StaffApp(),
     ],
 )
 

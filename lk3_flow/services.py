@@ -12,15 +12,17 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from audit import services as audit
 from audit.models import Action
-from permissions.selectors import counselors
+from permissions.selectors import client_name_masked, counselors
 from permissions.services import grant_case_file, revoke_case_file
 
+from . import selectors
 from .choices import CaseStatus, PartnerResponse, ReferralStatus, Review, Stage
 from .models import (
     Assessment,
@@ -99,6 +101,62 @@ def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Cas
     created["number"] = [None, case.number]
     audit.record(Action.CASE_CREATED, case=case, obj=case, details={"changes": created})
     return case
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    """Registered clients who may be the person at the desk, as far as the officer may know."""
+
+    named: list[Client]  # shown with name, date of birth and district
+    confidential: bool  # a match whose client is masked to the officer: only its existence is told
+
+    @property
+    def found(self) -> bool:
+        return bool(self.named) or self.confidential
+
+
+def nik_fingerprint(nik: str) -> str:
+    """A keyed digest of a NIK: repeated look-ups of one NIK can be told apart in the log without
+    the NIK, which is guessable from a birth date and a district, being stored or recoverable."""
+    return salted_hmac("lk3_flow.duplicate_check.nik", nik).hexdigest()[:16]
+
+
+@transaction.atomic
+def check_duplicate_clients(
+    *, actor: AbstractBaseUser, nik: str, full_name: str, birth_date: datetime.date | None
+) -> DuplicateCheck:
+    """Look for the client among those registered, and record that the officer looked.
+
+    A match in a case whose client the officer may not know by name (a sensitive case not
+    theirs) is reported only as existing: naming it would tell an intake officer who is behind
+    a confidential file. Every look-up is audited with what was compared and whom it found.
+    """
+    cases = Prefetch("cases", queryset=Case.objects.only("pk", "client", "sensitive", "counselor"))
+    matches = list(
+        selectors.possible_duplicate_clients(
+            nik=nik, full_name=full_name, birth_date=birth_date
+        ).prefetch_related(cases)
+    )
+    masked = {
+        client.pk
+        for client in matches
+        if any(client_name_masked(actor, case) for case in client.cases.all())
+    }
+    checked = (["nik"] if nik else []) + (
+        ["full_name", "birth_date"] if birth_date and full_name.strip() else []
+    )
+    details: dict[str, Any] = {
+        "checked": checked,
+        "matches": len(matches),
+        "confidential_matches": len(masked),
+        "client_ids": [client.pk for client in matches],
+    }
+    if nik:
+        details["nik_fingerprint"] = nik_fingerprint(nik)
+    audit.record(Action.DUPLICATE_CHECKED, actor=actor, details=details)
+    return DuplicateCheck(
+        named=[client for client in matches if client.pk not in masked], confidential=bool(masked)
+    )
 
 
 def _case_state(case: Case) -> dict[str, Any]:

@@ -4,7 +4,9 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +36,8 @@ INSTALLED_APPS = [
     "django_filters",
     "guardian",
     "axes",
+    "csp",
+    "django_ratelimit",
     "viewflow",
     "viewflow.workflow",
     "lk3_flow",
@@ -45,6 +49,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before the session is read, and may be cached; every
+    # response from below is private (PrivateResponseMiddleware) and under the CSP.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lk3_flow.middleware.PrivateResponseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads a request body (the CSRF check reads POST).
+    "lk3_flow.uploads.UploadLimitMiddleware",
     "lk3_flow.middleware.RequestHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lk3_flow.middleware.ChosenLanguageMiddleware",
@@ -58,6 +69,7 @@ MIDDLEWARE = [
     "viewflow.middleware.HotwireTurboMiddleware",
     "axes.middleware.AxesMiddleware",
     "audit.context.AuditContextMiddleware",
+    "flows.conflicts.ProcessBusyMiddleware",
 ]
 
 ROOT_URLCONF = "lk3_flow.urls"
@@ -96,6 +108,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The public pages' rate limits count in the "shared" cache, which every app server must reach:
+# a table of the database by default, Redis for a larger site (CACHE_URL=redis://host:6379/1).
+# The default cache stays in each process's memory (viewflow caches template fragments there).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": env.cache_url("CACHE_URL", default="dbcache://lk3_cache?max_entries=20000"),
+}
+if CACHES["shared"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["shared"]["BACKEND"] = "lk3_flow.cache.DatabaseCache"
+RATELIMIT_USE_CACHE = "shared"
+# django-ratelimit warns about every backend it has not tested. Both used here increment
+# atomically: the database cache of lk3_flow.cache (not Django's, which ratelimit rightly refuses)
+# and Django's Redis cache (INCRBY).
+if CACHES["shared"]["BACKEND"] in {
+    "lk3_flow.cache.DatabaseCache",
+    "django.core.cache.backends.redis.RedisCache",
+}:
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# Requests per client address on the public verification pages (django-ratelimit rates).
+LK3_PUBLIC_RATE = env("LK3_PUBLIC_RATE", default="30/m")
+LK3_PUBLIC_UPLOAD_RATE = env("LK3_PUBLIC_UPLOAD_RATE", default="20/h")
+# Addresses (or networks) of the reverse proxies in front; only their X-Forwarded-For is believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# A request body larger than this is refused before it is read (lk3_flow.uploads); an upload
+# within it stays in memory, so no temporary file is written.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -116,6 +158,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "permissions/locked_out.html"
+# Attempts are kept under the account they were for, never under whatever was typed.
+AXES_USERNAME_CALLABLE = "permissions.logins.axes_username"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -128,9 +172,43 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS. With DEBUG off the site is HTTPS only unless the environment says otherwise: the
+# session and CSRF cookies are Secure (so a login over plain HTTP never works anyway), plain
+# HTTP is redirected and browsers are told by HSTS to use HTTPS for a year. Behind a proxy that
+# ends TLS, name the header it sets (e.g. `HTTP_X_FORWARDED_PROTO,https`), or Django sees HTTP.
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=SECURE_COOKIES)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SECURE_COOKIES)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = env.tuple("SECURE_PROXY_SSL_HEADER", default=None) or None
+if SECURE_PROXY_SSL_HEADER is not None and len(SECURE_PROXY_SSL_HEADER) != 2:
+    raise environ.ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER is a header and its value, e.g. HTTP_X_FORWARDED_PROTO,https."
+    )
+
+# Content Security Policy (django-csp): scripts only from this site's own static files (none of
+# our pages has an inline script or handler), nothing loaded from elsewhere, no framing, forms
+# posted only here. Inline styles stay allowed: viewflow's templates and its Material
+# components set them throughout; CSS cannot send data anywhere, since images, fonts and
+# connections are restricted to this site too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
@@ -139,16 +217,58 @@ TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
 
+# Mail (password reset links): e.g. EMAIL_URL=smtp+tls://user:password@mail.example.org:587.
+# With DEBUG on and no EMAIL_URL, messages are printed on the console instead of sent.
+vars().update(env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LK3 Flow <noreply@localhost>")
+
 # The address people outside the office use to reach the letter verification page.
 LK3_PUBLIC_URL = env("LK3_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "lk3_flow.static_files.AppDirectoriesFinder",
+]
+# In production WhiteNoise serves what `collectstatic` gathered: names carry a hash of the
+# content, so browsers may keep them for ever, and each has a compressed copy beside it.
+STORAGES = {
+    # Case letters live here: readable by the service's own user only (letters.files). Static
+    # files keep the usual modes, so that a web server in front may serve them.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    },
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Source maps are read only by a developer's browser tools: compressing them (a third of the
+# bytes) would only slow `collectstatic`.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
+# Error pages show the request number; every log line carries it, so a quoted number finds its
+# traceback.
+CSRF_FAILURE_VIEW = "lk3_flow.errors.csrf_failure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lk3_flow.errors.RequestIdFilter"}},
+    "formatters": {
+        "with_request": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "with_request",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }

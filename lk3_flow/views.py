@@ -3,10 +3,13 @@
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
@@ -15,8 +18,8 @@ from audit import services as audit
 from audit.models import Action
 from flows import selectors as flow_selectors
 from flows import services as flow_services
-from flows.forms import ReasonForm, ReassignForm
-from letters.selectors import letters_readable_by
+from flows.forms import HandOverForm, ReasonForm, ReassignForm
+from letters.selectors import letters_readable_by, with_public_checks
 from permissions.selectors import (
     CaseAccess,
     case_access,
@@ -24,26 +27,31 @@ from permissions.selectors import (
     may_reassign_cases,
     may_reopen_cases,
     may_withdraw_cases,
+    openable_case_ids,
 )
 
 from . import selectors
 from .choices import CaseStatus
 from .filters import CaseFilter
 from .models import Case
+from .searches import SearchFormMixin
 
 
 def case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
-class CaseListView(LoginRequiredMixin, generic.ListView):
+class CaseListView(LoginRequiredMixin, SearchFormMixin, generic.ListView):
     template_name = "lk3_flow/case_list.html"
     paginate_by = 25
+    search_scope = "cases"
+    search_fields = tuple(CaseFilter.base_filters)
 
     def get_queryset(self) -> Any:
         self.filter = CaseFilter(
-            self.request.GET,
+            self.search_terms,
             queryset=cases_visible_to(self.request.user).select_related("client", "counselor"),
+            request=self.request,
         )
         return self.filter.qs
 
@@ -80,17 +88,19 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
         if full_file:
             case = selectors.case_with_records(case.pk)
         is_open = case.status == CaseStatus.OPEN
+        related = [case.reopened_from_id, *(later.pk for later in case.reopenings.all())]
         return super().get_context_data(
             case=case,
             full_file=full_file,
             tasks=[(task, _task_action(task, user)) for task in flow_services.open_tasks(case)]
             if full_file
             else [],
-            letters=letters_readable_by(user, case),
+            letters=with_public_checks(letters_readable_by(user, case)),
             can_correct_letters=may_withdraw_cases(user),
             can_withdraw=is_open and may_withdraw_cases(user),
             can_reassign=is_open and case.counselor_id is not None and may_reassign_cases(user),
             can_reopen=case.status == CaseStatus.CLOSED and may_reopen_cases(user),
+            openable_related=openable_case_ids(user, related),
             **kwargs,
         )
 
@@ -177,7 +187,6 @@ class ReassignCaseView(CaseActionView):
 
 class ReopenCaseView(CaseActionView):
     title = gettext_lazy("Reopen case")
-    required_access = CaseAccess.REGISTRATION
 
     def may_act(self, user: Any) -> bool:
         return may_reopen_cases(user)
@@ -193,19 +202,68 @@ class ReopenCaseView(CaseActionView):
         return new_case
 
 
-class WorkloadView(LoginRequiredMixin, generic.TemplateView):
-    """The head's view of who carries what: open tasks per counselor, overdue ones first."""
-
-    template_name = "lk3_flow/workload.html"
-
+class HeadsOnlyMixin(LoginRequiredMixin):
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and not may_reassign_cases(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+
+class WorkloadView(HeadsOnlyMixin, generic.TemplateView):
+    """The head's view of who carries what: open tasks per counselor, overdue ones first, and
+    the deactivated people whose open work nobody would otherwise do."""
+
+    template_name = "lk3_flow/workload.html"
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             summary=flow_selectors.workload_by_counselor(),
             tasks=flow_selectors.counselor_tasks_overdue_first(),
+            deactivated=flow_selectors.deactivated_with_open_work(),
             **kwargs,
         )
+
+
+class HandOverTasksView(HeadsOnlyMixin, generic.FormView):
+    """Everything a deactivated person carries, to one colleague, after a confirmation."""
+
+    form_class = HandOverForm
+    template_name = "lk3_flow/hand_over.html"
+
+    @cached_property
+    def person(self) -> Any:
+        """Read only once the role is checked, so that nobody else learns which accounts exist."""
+        return get_object_or_404(get_user_model(), pk=self.kwargs["pk"], is_active=False)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            **super().get_form_kwargs(),
+            "candidates": flow_selectors.hand_over_candidates(self.person),
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            person=self.person,
+            tasks=flow_selectors.open_tasks_owned_by(self.person),
+            **kwargs,
+        )
+
+    def form_valid(self, form: HandOverForm) -> HttpResponse:
+        to_user = form.cleaned_data["person"]
+        try:
+            handed = flow_services.hand_over_open_tasks(
+                self.request.user, self.person, to_user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Handed over to %(person)s: cases %(cases)d, open tasks %(tasks)d.")
+            % {
+                "cases": handed.cases,
+                "tasks": handed.tasks,
+                "person": to_user.get_full_name() or to_user.get_username(),
+            },
+        )
+        return HttpResponseRedirect(reverse("cases:workload"))

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -27,5 +27,11 @@ class PermissionsConfig(AppConfig):
     verbose_name = _("Roles and access rights")
 
     def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
         user_logged_in.connect(_remember_session)
+        from .logins import record_failed_login
+
+        user_login_failed.connect(record_failed_login, dispatch_uid="audit-login-failed")

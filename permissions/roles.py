@@ -21,6 +21,15 @@ class Role:
     label: str
     permissions: tuple[str, ...]
 
+    @property
+    def sees_every_case(self) -> bool:
+        """Whether the role opens every case file, the sensitive ones too.
+
+        Such a role is never given by one person alone: the administrator only requests it, and a
+        second person (a head or a superuser) confirms it.
+        """
+        return MANAGE_CASE in self.permissions or AUDIT_CASE in self.permissions
+
 
 INTAKE_OFFICER = Role(
     code="intake_officer",
@@ -68,3 +77,5 @@ ADMINISTRATOR = Role(
 
 ROLES: tuple[Role, ...] = (INTAKE_OFFICER, COUNSELOR, HEAD, AUDITOR, ADMINISTRATOR)
 ROLES_BY_CODE = {role.code: role for role in ROLES}
+ROLES_BY_GROUP_NAME = {role.group_name: role for role in ROLES}
+CONFIRMED_ROLES: tuple[Role, ...] = tuple(role for role in ROLES if role.sees_every_case)

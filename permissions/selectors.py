@@ -1,15 +1,36 @@
 """Reads that decide who may see what. Every page that lists or shows cases goes through here."""
 
 import enum
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
 from django.db.models import Q, QuerySet, Subquery
 
+from audit.models import Action, AuditEvent
 from lk3_flow.models import Case
 
-from .models import CaseUserObjectPermission
-from .roles import AUDIT_CASE, COUNSELOR, MANAGE_CASE, REGISTER_CASE, Role
+from .models import CaseUserObjectPermission, RoleRequest
+from .roles import (
+    AUDIT_CASE,
+    COUNSELOR,
+    HEAD,
+    MANAGE_CASE,
+    REGISTER_CASE,
+    ROLES_BY_GROUP_NAME,
+    Role,
+)
+
+# What the heads read on their staff page: every change to who may do what.
+STAFF_ACTIONS = (
+    Action.STAFF_CHANGED,
+    Action.ROLE_CHANGED,
+    Action.ROLE_REQUESTED,
+    Action.ROLE_CONFIRMED,
+    Action.ROLE_DECLINED,
+    Action.PASSWORD_RESET_SENT,
+)
 
 
 class CaseAccess(enum.IntEnum):
@@ -105,12 +126,36 @@ def mask_name(name: str) -> str:
     return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
 
 
+def knows_every_client_name(user: AbstractBaseUser) -> bool:
+    """Auditors read every file as it is, real names included."""
+    return user.has_perm(AUDIT_CASE)
+
+
+def client_name_masked(user: AbstractBaseUser, case: Case) -> bool:
+    """Whether the case's client is masked to the user: a sensitive case is known by name only
+    to its counselor (and to auditors). `cases_named_for` is the same rule in SQL."""
+    return case.sensitive and case.counselor_id != user.pk and not knows_every_client_name(user)
+
+
+def cases_named_for(user: AbstractBaseUser, cases: QuerySet | None = None) -> QuerySet:
+    """Of `cases` (all by default), those whose client this user may know by name.
+
+    Every search by a client's name or NIK matches only within these, so that a search cannot
+    tell which masked row belongs to a name. Narrows the given queryset rather than returning
+    a subquery, so that a search stays one plain query.
+    """
+    cases = Case.objects.all() if cases is None else cases
+    if not user.is_authenticated or not user.is_active:
+        return cases.none()
+    if knows_every_client_name(user):
+        return cases
+    return cases.filter(Q(sensitive=False) | Q(counselor=user))
+
+
 def client_name_for(user: AbstractBaseUser, case: Case) -> str:
     """A client's name as a list shows it: masked on sensitive cases not assigned to the user."""
     name = case.client.full_name
-    if case.sensitive and case.counselor_id != user.pk:
-        return mask_name(name)
-    return name
+    return mask_name(name) if client_name_masked(user, case) else name
 
 
 def may_withdraw_cases(user: AbstractBaseUser) -> bool:
@@ -122,4 +167,68 @@ def may_reassign_cases(user: AbstractBaseUser) -> bool:
 
 
 def may_reopen_cases(user: AbstractBaseUser) -> bool:
-    return user.has_perm(REGISTER_CASE) or user.has_perm(MANAGE_CASE)
+    """Reopening is the head's decision, as the roles table says; registering is not enough."""
+    return user.has_perm(MANAGE_CASE)
+
+
+def openable_case_ids(user: AbstractBaseUser, case_ids: Iterable[int]) -> set[int]:
+    """Which of these cases the user may open: the ones a page may link to, in one query.
+
+    A page that names a related case (the one it continues, the ones it was reopened as) links
+    only to those; the others are named without a link that would end in a refusal.
+    """
+    wanted = {pk for pk in case_ids if pk is not None}
+    if not wanted:
+        return set()
+    return set(cases_visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+def may_act_on_task(user: AbstractBaseUser, task: Any) -> bool:
+    """Whether the user may take, give back or complete this task of a case's process.
+
+    One rule per kind of step, which the task's node names by its `acting_role`: a counselor step
+    belongs to the case's current counselor (while they hold the counselor role), a head step to
+    every head. An auditor acts on nothing, whatever other group they are also in. A step that
+    names no role is nobody's: deny by default. Whether the task's state allows the action
+    (owned by the user, still open) is the node's question, not this one.
+    """
+    if not user.is_authenticated or not user.is_active or user.has_perm(AUDIT_CASE):
+        return False
+    role = getattr(task.flow_task, "acting_role", None)
+    if role == HEAD:
+        return user.has_perm(MANAGE_CASE)
+    if role == COUNSELOR:
+        return Case.objects.filter(
+            process_id=task.process_id, counselor=user, counselor__groups__name=role.group_name
+        ).exists()
+    return False
+
+
+def role_codes_of(user: AbstractBaseUser) -> set[str]:
+    """The codes of the roles a person holds, read from their groups."""
+    names = user.groups.values_list("name", flat=True)
+    return {ROLES_BY_GROUP_NAME[name].code for name in names if name in ROLES_BY_GROUP_NAME}
+
+
+def may_oversee_staff(user: AbstractBaseUser) -> bool:
+    """Heads (and superusers) watch staff administration and decide role requests."""
+    return user.is_authenticated and user.is_active and user.has_perm(MANAGE_CASE)
+
+
+def may_decide_role_request(user: AbstractBaseUser, role_request: RoleRequest) -> bool:
+    """A second person decides: neither the one who asked nor the one who would get the role."""
+    return may_oversee_staff(user) and user.pk not in (
+        role_request.user_id,
+        role_request.requested_by_id,
+    )
+
+
+def pending_role_requests() -> QuerySet:
+    return RoleRequest.objects.filter(status=RoleRequest.Status.PENDING).select_related(
+        "user", "requested_by"
+    )
+
+
+def staff_events() -> QuerySet:
+    """Changes to accounts, roles and permissions, newest first."""
+    return AuditEvent.objects.filter(action__in=STAFF_ACTIONS).order_by("-position")

@@ -32,6 +32,13 @@ def make_user(username: str, role: str, position: str = "") -> Any:
     return get_user_model().objects.get(pk=user.pk)
 
 
+def search(client: Any, url: str, terms: dict[str, Any]) -> Any:
+    """Search as the page's form does: POST the terms, follow the redirect to the results."""
+    response = client.post(url, terms)
+    assert response.status_code == 302, (url, response.status_code)
+    return client.get(response.url)
+
+
 def make_partner(name: str = "Posbakum Pengadilan Agama Rangkasbitung", **kwargs: Any) -> Partner:
     return Partner.objects.create(
         name=name, category=kwargs.pop("category", PartnerCategory.LEGAL_AID), **kwargs

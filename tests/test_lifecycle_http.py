@@ -222,7 +222,7 @@ def test_completed_task_cannot_be_completed_twice(client, office):
     login(client, office.counselor)
     assert client.post(task_url(task), assessment_post()).status_code == 302
     again = client.post(task_url(task), assessment_post())
-    assert again.status_code == 403
+    assert again.status_code == 409  # a conflict, told as such (tests/test_task_conflicts.py)
     task.refresh_from_db()
     assert task.status == STATUS.DONE
     assert Case.objects.get(pk=case.pk).assessments.count() == 1

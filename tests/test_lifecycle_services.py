@@ -218,7 +218,7 @@ def test_withdrawal_needs_head_and_reason(office):
 
 def test_reopening_a_closed_case(office):
     closed = office.to_closed(office.register())
-    reopened = flow_services.reopen_case(closed, actor=office.intake, reason="Konflik muncul lagi.")
+    reopened = flow_services.reopen_case(closed, actor=office.head, reason="Konflik muncul lagi.")
     assert reopened.pk != closed.pk
     assert reopened.reopened_from == closed
     assert reopened.client == closed.client
@@ -232,7 +232,7 @@ def test_reopening_a_closed_case(office):
 def test_only_closed_cases_can_be_reopened(office):
     case = office.register()
     with pytest.raises(ValidationError):
-        flow_services.reopen_case(case, actor=office.intake, reason="x")
+        flow_services.reopen_case(case, actor=office.head, reason="x")
     assert Case.objects.count() == 1
 
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import pytest
 from django.db.models import Model
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from viewflow.workflow.models import Process, Task
 
 from flows import services as flow_services
+from flows.flows import CaseFlow
 from letters.models import Letter
 from lk3_flow import services
 from lk3_flow.choices import NextStep
@@ -30,7 +31,9 @@ from lk3_flow.models import (
     Client as CaseClient,
 )
 from permissions.selectors import CaseAccess, case_access
+from permissions.services import request_role
 from tests.factories import make_user, registration
+from tests.test_lifecycle_http import session_post
 
 PUBLIC = {
     "login",
@@ -56,6 +59,7 @@ LISTS = {
     "cases:workload",
     "audit:index",
     "case:intake:execute",
+    "staff:index",
 }
 CASE_PAGES = {
     "cases:detail",
@@ -68,6 +72,8 @@ CASE_PAGES = {
 }
 PROCESS_PAGES = {"case:process_detail", "case:process_cancel", "case:process_chart"}
 LETTER_PAGES = {"letter_download", "letter_correct"}
+# Heads' pages about a staff member or a role request rather than a case.
+STAFF_PAGES = {"cases:hand_over", "staff:decide_role_request"}
 TASK_PAGE = re.compile(r"^case:(\w+):(index|detail|execute|assign|unassign|cancel|undo|revive)$")
 
 ROLES = ["intake", "counselor", "head", "auditor", "administrator"]
@@ -123,6 +129,7 @@ def classify(route: Route) -> str:
         ("case", CASE_PAGES),
         ("process", PROCESS_PAGES),
         ("letter", LETTER_PAGES),
+        ("staff", STAFF_PAGES),
     ]:
         if route.name in names:
             return kind
@@ -233,7 +240,7 @@ def test_role_matrix(office, world, role):
                 if access == CaseAccess.NONE:
                     assert status in (403, 404, 405), (role, scenario, method, url, status)
                 if access == CaseAccess.REGISTRATION and status == 200:
-                    assert route.name in ("cases:detail", "cases:reopen", "letter_download"), (
+                    assert route.name in ("cases:detail", "letter_download"), (
                         role,
                         scenario,
                         url,
@@ -262,6 +269,30 @@ def test_lists_never_show_invisible_cases(office, world, role):
             assert f"#{case.process_id}/" not in html, (role, route.pattern)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_pages_are_for_heads_only(office, world, role):
+    """Handing over a deactivated person's work and deciding a role request: heads only."""
+    leaver = make_user("keluar", "counselor")
+    leaver.is_active = False
+    leaver.save()
+    role_request = request_role(actor=office.administrator, user=leaver, role_code="auditor")
+    objects = {"cases:hand_over": leaver.pk, "staff:decide_role_request": role_request.pk}
+    client = Client()
+    client.force_login(getattr(office, role))
+    for route in all_routes():
+        if classify(route) != "staff":
+            continue
+        url = route.pattern.replace("<int:pk>", str(objects[route.name]))
+        for method in ("GET", "POST"):
+            before = snapshot()
+            status = fetch(client, method, url).status_code
+            if role == "head":
+                assert status in (200, 302, 405), (method, url, status)
+            else:
+                assert status == 403, (role, method, url, status)
+            assert snapshot() == before, (role, method, url)
+
+
 def test_a_task_id_from_another_case_or_step_is_refused(client, office, world):
     own, other = world["own"], world["other"]
     client.force_login(office.counselor)
@@ -284,3 +315,191 @@ def test_auditor_reads_every_case_file(client, office, world):
         response = client.get(f"/cases/{case.pk}/")
         assert response.status_code == 200
         assert case.client.full_name in response.content.decode()
+
+
+# Two actions by two people: A does X, then B does Y. A single request is refused where it
+# should be; these are the ways in that take two (a task given back, then taken by someone else;
+# a case reassigned, then acted on by its former counselor; a role taken away mid-task).
+
+COUNSELING, HEAD_QUEUE, HEAD_CLAIMED = "counseling", "head queue", "claimed by the head"
+EXECUTE_DATA = {
+    "counseling": lambda office: session_post(NextStep.ANOTHER_SESSION),
+    "approve_assessment": lambda office: {"decision": "approve"},
+}
+
+
+def sequence_world(office, start: str) -> Case:
+    """A case whose open task is a counselor's counseling session or the head's approval."""
+    office.second_head = make_user("pimpinan2", "head", "Penanggung Jawab Operasional")
+    case = office.assess(office.assign(office.register(full_name="Klien Urutan")))
+    if start == COUNSELING:
+        return office.review_assessment(case)
+    if start == HEAD_CLAIMED:
+        task = flow_services.open_tasks(case).get()
+        client = Client()
+        client.force_login(office.head)
+        client.post(task_url(task, "assign"))
+    return case
+
+
+def task_url(task: Task, action: str) -> str:
+    return reverse(f"case:{task.flow_task.name}:{action}", args=[task.process_id, task.pk])
+
+
+def task_before(case: Case, node_name: str) -> Task:
+    """The open task of that step before the first action: both actions aim at that one task."""
+    return Task.objects.get(
+        process_id=case.process_id,
+        flow_task=getattr(CaseFlow, node_name),
+        status__in=flow_services.OPEN_TASK_STATUSES,
+    )
+
+
+def act(office, who: str, action: str, case: Case, task: Task) -> int:
+    """`who` does `action` over HTTP (or, for a role taken away, in the admin's stead)."""
+    user = getattr(office, who)
+    client = Client()
+    client.force_login(user)
+    if action == "loses role":
+        user.groups.clear()
+        return 200
+    if action == "reassign case":
+        return client.post(
+            reverse("cases:reassign", args=[case.pk]),
+            {"counselor": office.other_counselor.pk, "reason": "Cuti panjang.", "confirm": "on"},
+        ).status_code
+    if action == "withdraw case":
+        return client.post(
+            reverse("cases:withdraw", args=[case.pk]), {"reason": "Klien pindah.", "confirm": "on"}
+        ).status_code
+    verb, node_name = action.split(" ", 1)
+    data = EXECUTE_DATA[node_name](office) if verb == "execute" else {}
+    return client.post(task_url(task, verb), data).status_code
+
+
+SEQUENCES = [
+    # (start, A, X, B, Y, may B do Y?)
+    (COUNSELING, "counselor", "unassign counseling", "auditor", "assign counseling", False),
+    (COUNSELING, "counselor", "unassign counseling", "auditor", "execute counseling", False),
+    (COUNSELING, "counselor", "unassign counseling", "head", "assign counseling", False),
+    (COUNSELING, "counselor", "unassign counseling", "head", "execute counseling", False),
+    (COUNSELING, "counselor", "unassign counseling", "other_counselor", "assign counseling", False),
+    (COUNSELING, "counselor", "unassign counseling", "counselor", "execute counseling", True),
+    (COUNSELING, "head", "reassign case", "counselor", "execute counseling", False),
+    (COUNSELING, "head", "reassign case", "counselor", "assign counseling", False),
+    (COUNSELING, "head", "reassign case", "auditor", "execute counseling", False),
+    (COUNSELING, "head", "reassign case", "other_counselor", "execute counseling", True),
+    (COUNSELING, "head", "withdraw case", "counselor", "execute counseling", False),
+    (COUNSELING, "counselor", "execute counseling", "counselor", "execute counseling", False),
+    (COUNSELING, "counselor", "loses role", "counselor", "execute counseling", False),
+    (COUNSELING, "auditor", "assign counseling", "auditor", "execute counseling", False),
+    (HEAD_QUEUE, "auditor", "assign approve_assessment", "head", "assign approve_assessment", True),
+    (
+        HEAD_QUEUE,
+        "auditor",
+        "assign approve_assessment",
+        "auditor",
+        "execute approve_assessment",
+        False,
+    ),
+    (
+        HEAD_QUEUE,
+        "counselor",
+        "assign approve_assessment",
+        "counselor",
+        "execute approve_assessment",
+        False,
+    ),
+    (
+        HEAD_QUEUE,
+        "head",
+        "assign approve_assessment",
+        "second_head",
+        "assign approve_assessment",
+        False,
+    ),
+    (
+        HEAD_QUEUE,
+        "second_head",
+        "assign approve_assessment",
+        "head",
+        "execute approve_assessment",
+        False,
+    ),
+    (
+        HEAD_CLAIMED,
+        "auditor",
+        "unassign approve_assessment",
+        "auditor",
+        "assign approve_assessment",
+        False,
+    ),
+    (
+        HEAD_CLAIMED,
+        "counselor",
+        "unassign approve_assessment",
+        "counselor",
+        "execute approve_assessment",
+        False,
+    ),
+    (
+        HEAD_CLAIMED,
+        "second_head",
+        "unassign approve_assessment",
+        "head",
+        "execute approve_assessment",
+        False,
+    ),
+    (
+        HEAD_CLAIMED,
+        "second_head",
+        "unassign approve_assessment",
+        "second_head",
+        "assign approve_assessment",
+        True,
+    ),
+    (
+        HEAD_CLAIMED,
+        "second_head",
+        "execute approve_assessment",
+        "head",
+        "execute approve_assessment",
+        True,
+    ),
+    (HEAD_CLAIMED, "head", "loses role", "head", "execute approve_assessment", False),
+    (
+        HEAD_CLAIMED,
+        "head",
+        "execute approve_assessment",
+        "second_head",
+        "assign approve_assessment",
+        False,
+    ),
+    (
+        HEAD_CLAIMED,
+        "head",
+        "execute approve_assessment",
+        "auditor",
+        "execute approve_assessment",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("start", "first", "x", "second", "y", "allowed"),
+    SEQUENCES,
+    ids=[f"{a} {x}, then {b} {y}" for _start, a, x, b, y, _allowed in SEQUENCES],
+)
+def test_two_step_sequences(office, start, first, x, second, y, allowed):
+    case = sequence_world(office, start)
+    task = task_before(case, "counseling" if start == COUNSELING else "approve_assessment")
+    act(office, first, x, case, task)
+    before = snapshot()
+    status = act(office, second, y, case, Task.objects.get(pk=task.pk))
+    if allowed:
+        assert status == 302, status
+        assert snapshot() != before
+    else:
+        assert status in (403, 404, 405, 409), status
+        assert snapshot() == before

@@ -219,7 +219,7 @@ def test_a_case_from_registration_to_closure(people, office, live_server, tmp_pa
     auditor.page.wait_for_url(re.compile(r".*/audit/$"))
     auditor.page.fill("input[name=number]", number)
     auditor.page.click(".lk3-filter button")
-    auditor.page.wait_for_url(re.compile(r".*/audit/\?.*number="))
+    auditor.page.wait_for_url(re.compile(r".*/audit/\?cari=[\w-]+$"))
     auditor.page.click(f".lk3-table a:text-is('{number}')")
     auditor.page.wait_for_url(re.compile(r".*/audit/kasus/\d+/$"))
     expect(auditor.page.locator("h1.vf-card__title")).to_contain_text(number)

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "permissions",
 ]
 MIDDLEWARE = [
+    "lk3_flow.uploads.UploadLimitMiddleware",
     "lk3_flow.middleware.RequestHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lk3_flow.middleware.ChosenLanguageMiddleware",
@@ -32,6 +33,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "audit.context.AuditContextMiddleware",
+    "flows.conflicts.ProcessBusyMiddleware",
 ]
 TEMPLATES = [
     {

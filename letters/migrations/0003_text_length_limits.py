@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('letters', '0001_initial'),
+        ('letters', '0002_verification_tallies_and_private_file_names'),
         ('lk3_flow', '0006_text_length_limits_and_ascii_niks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

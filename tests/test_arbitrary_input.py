@@ -418,6 +418,7 @@ def url_examples(world: World, route: Route, role: str) -> Any:
                 st.tuples(
                     st.one_of(st.sampled_from(KNOWN_QUERY_KEYS), byte_values()), byte_values()
                 ),
+                min_size=1,
                 max_size=3,
             ),
             label="query",

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from flows import services as flow_services
-from letters.models import InstitutionProfile
+from letters.selectors import institution_profile
 from lk3_flow import services
 from lk3_flow.choices import NextStep
 from lk3_flow.fields import NOTE_LENGTH, REPORT_LENGTH, LimitedTextField
@@ -51,7 +51,7 @@ def test_the_database_refuses_a_text_beyond_its_maximum(office):
     services.change_counselor(
         case=referred, counselor=office.other_counselor, actor=office.head, reason="Cuti."
     )
-    InstitutionProfile.objects.create()
+    institution_profile()  # the letterhead row, made once
     for model, field in text_fields():
         row = model.objects.first()
         assert row is not None, model

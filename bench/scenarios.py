@@ -33,6 +33,7 @@ def long_text(length: int = REPORT_LENGTH) -> str:
 @dataclass(frozen=True)
 class Scenarios:
     long_report_case: Case  # awaits the approval of an assessment whose report fills many pages
+    long_report_characters: int
 
 
 def prepare() -> Scenarios:
@@ -74,7 +75,10 @@ def prepare() -> Scenarios:
         ],
         batch_size=BATCH,
     )
-    return Scenarios(long_report_case=Case.objects.get(pk=long_case.pk))
+    return Scenarios(
+        long_report_case=Case.objects.get(pk=long_case.pk),
+        long_report_characters=(len(ASSESSMENT_SECTIONS) + 1) * len(long_text()),
+    )
 
 
 def open_tasks_of(user: Any, flow_task: Any, *, exclude_cases: set[int] = frozenset()) -> list:

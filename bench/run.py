@@ -39,6 +39,15 @@ LOAD_PORT = 8765
 # Seconds each simulated person spends on a page before the next. "office" is a brisk working
 # pace and is held to the target; "rush" is far beyond what 50 people click and shows capacity.
 LOAD_PACES = [("office", (1.0, 5.0)), ("rush", (0.5, 2.0))]
+# Who the 50 simulated users are: counselors, most in two browser tabs, and the two heads.
+LOAD_USERS = 50
+LOAD_COUNSELORS = 25
+HEAD_SLOTS = 4
+# Locust's names of the write requests, reported on their own beside the run as a whole.
+WRITES = {
+    "write: session recorded": "counselors recording a session (POST)",
+    "write: approval recorded": "heads approving (POST)",
+}
 TARGETS = {
     "page": 100.0,
     "timeline": 150.0,
@@ -340,9 +349,9 @@ def _issue_apart(
     """A forked process's letter: its own connection, started with the others at once."""
     from django.db import connections
 
-    start.wait()
-    began = time.perf_counter()
     try:
+        start.wait(timeout=120)
+        began = time.perf_counter()
         kind, case, records = letter
         issue_one(kind, case, signer, records)
         results.put((time.perf_counter() - began, None))
@@ -383,7 +392,7 @@ def measure_parallel_letters(report: Report, seeded: dict, *, keep_out: set[int]
     ]
     for worker in workers:
         worker.start()
-    gate.wait()
+    gate.wait(timeout=120)
     start = time.perf_counter()
     outcomes = [results.get(timeout=600) for _ in workers]
     at_once = time.perf_counter() - start
@@ -632,17 +641,6 @@ def measure_verification(report: Report) -> None:
         "",
         f"{rate:,.0f} events/s: " + verdict(rate, TARGETS["verify_rate"], lower_is_better=False),
     )
-
-
-# Who the 50 simulated users are: counselors, most in two browser tabs, and the two heads.
-LOAD_USERS = 50
-LOAD_COUNSELORS = 25
-HEAD_SLOTS = 4
-# Locust's names of the write requests, reported on their own beside the run as a whole.
-WRITES = {
-    "write: session recorded": "counselors recording a session (POST)",
-    "write: approval recorded": "heads approving (POST)",
-}
 
 
 def load_slots(seeded: dict, keep_out: set[int]) -> list[dict]:

@@ -28,7 +28,7 @@ _encode = json.JSONEncoder(separators=(",", ":"), sort_keys=True, default=str).e
 def timestamp_text(moment: datetime.datetime) -> str:
     """A time as the hash covers it: UTC, ISO 8601 with microseconds.
 
-    Verification has the database write times in this same form (`selectors.TimestampText`),
+    The sealer and verification have the database write times in this form (`content_columns`),
     because parsing a timestamp per row costs more than hashing the row.
     """
     return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds")

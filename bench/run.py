@@ -353,7 +353,7 @@ def task_audit_paused() -> Iterator[None]:
 
 
 def measure_verification(report: Report) -> None:
-    from audit.selectors import verify_chain
+    from audit.verification import verify_chain
 
     start = time.perf_counter()
     checked, problem = verify_chain(workers=os.cpu_count() or 1)

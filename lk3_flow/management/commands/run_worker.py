@@ -17,21 +17,26 @@ class Command(BaseCommand):
         "The site's background work, in rounds every AUDIT_SEAL_INTERVAL seconds: sealing "
         "committed audit events into the chain. Stops after the round on SIGTERM or SIGINT."
     )
+    # What one round does, in order.
+    jobs: list[Callable[[], object]] = [sealing.seal_pending]
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="Run one round, then exit.")
 
     def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
         self.verbosity = options["verbosity"]
-        jobs: list[Callable[[], object]] = [sealing.seal_pending]
         stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
-        while True:
-            for job in jobs:
-                self._run(job)
-            if once or stop.wait(sealing.interval()):
-                return
+        signals = (signal.SIGTERM, signal.SIGINT)
+        previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in signals}
+        try:
+            while True:
+                for job in self.jobs:
+                    self._run(job)
+                if once or stop.wait(sealing.interval()):
+                    return
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     def _run(self, job: Callable[[], object]) -> None:
         """One job of a round. A failure (the database restarting, say) is logged and the job
@@ -42,7 +47,6 @@ class Command(BaseCommand):
             result = job()
         except Exception:
             logger.exception("Background job %s failed; retrying next round.", job.__qualname__)
-            close_old_connections()
             return
         if result and self.verbosity > 1:
             self.stdout.write(f"{job.__qualname__}: {result}")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.TextChoices):
@@ -90,7 +91,8 @@ class AuditEvent(models.Model):
 class AuditSeal(models.Model):
     """An event's link in the hash chain. Append-only, like the events (triggers)."""
 
-    position = models.PositiveBigIntegerField(_("position"), unique=True)
+    # Not a staff member's position (jabatan): its place in the chain.
+    position = models.PositiveBigIntegerField(pgettext_lazy("audit chain", "position"), unique=True)
     event = models.OneToOneField(
         AuditEvent, on_delete=models.PROTECT, related_name="seal", verbose_name=_("audit event")
     )

@@ -51,10 +51,23 @@ def content_columns(alias: str, vendor: str) -> str:
     return ", ".join(columns)
 
 
+_scan_once = json.JSONDecoder().scan_once
+
+
+def _parse(text: str) -> Any:
+    """`json.loads` of the database's JSON text, through the scanner it calls but without its
+    per-call checks, which cost half as much again; text with blanks around takes the long way."""
+    try:
+        value, end = _scan_once(text, 0)
+    except StopIteration:
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
+
+
 def content(position: int, columns: Sequence[Any]) -> tuple[Any, ...]:
     """The chained content of an event read through `content_columns`, at `position`."""
     details = _DETAILS - 1
-    return (position, *columns[:details], json.loads(columns[details]), *columns[details + 1 :])
+    return (position, *columns[:details], _parse(columns[details]), *columns[details + 1 :])
 
 
 def enqueue(values: dict[str, Any]) -> AuditEvent:

@@ -3,6 +3,7 @@
 import datetime
 import io
 import itertools
+import json
 import os
 import signal
 import threading
@@ -17,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit import sealing, triggers
-from audit.chain import CHAINED_FIELDS, GENESIS, content_of, link_hash
+from audit.chain import CHAINED_FIELDS, GENESIS, canonical, content_of, link_hash
 from audit.models import Action, AuditEvent, AuditPending, AuditSeal, ChainHead
 from audit.services import record
 from audit.verification import ChainProblem, checkpoint, verify_chain
@@ -76,6 +77,22 @@ def test_the_hash_is_todays_formula_over_what_the_database_holds(db):
     stored = AuditEvent.objects.get(pk=event.pk)
     values = {name: getattr(stored, name) for name in CHAINED_FIELDS[1:]} | {"position": 1}
     assert stored.seal.hash == link_hash(GENESIS, content_of(values))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [1, "2026-12-02T01:02:03.000000+00:00", None, True, False, 0.1, 1e-7, 2**70, -0.0],
+        [{"b": [1, {"d": None, "c": "é\u00a0ü"}], "a": '\n\t\x00\x1f\x7f"\\/'}],
+        ["Rangkasbitung 😀", {"10": 1, "9": 2, "": 3}, [], {}],
+    ],
+)
+def test_encoding_and_parsing_are_the_standard_librarys(value):
+    expected = json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+    assert canonical(value) == expected.encode()
+    # As PostgreSQL writes JSON, as Django wrote it to SQLite, and with blanks around it.
+    for text in [json.dumps({"v": value}), expected, f" {expected} "]:
+        assert sealing._parse(text) == json.loads(text)
 
 
 def test_rolled_back_events_are_never_sealed(db):

@@ -9,3 +9,6 @@ class FlowsConfig(AppConfig):
     def ready(self) -> None:
         # The flow registers its task permissions on import; it must be loaded before migrate runs.
         from . import flows  # noqa: F401
+        from . import receivers
+
+        receivers.connect()

@@ -85,7 +85,12 @@ def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Cas
         client.full_clean()
         client.save()
         created = {name: [None, value] for name, value in registration.client_data.items()}
-        audit.record(Action.CLIENT_CREATED, obj=client, details={"changes": created})
+        audit.record(
+            Action.CLIENT_CREATED,
+            obj=client,
+            details={"changes": created},
+            label=audit.label_by_number(client),
+        )
     for member in registration.members:
         HouseholdMember.objects.create(client=client, **member)
     case = Case(

@@ -145,8 +145,14 @@ def _fold(into: ActionRecord, done: ActionRecord) -> None:
     details = dict(done.details)
     if done.effects:
         details["effects"] = done.effects
-    effect: dict[str, Any] = {"action": done.kind, **_object_fields(done.obj, done.label)}
-    effect["details"] = details
+    shown = _object_fields(done.obj, done.label)
+    effect: dict[str, Any] = {
+        "action": done.kind,
+        "object_type": shown["object_type"],
+        "object_id": shown["object_id"],
+        "label": shown["object_label"],
+        "details": details,
+    }
     if done.case_id is not None and done.case_id != into.case_id:
         effect["case_id"] = done.case_id
     if done.actor is not None and getattr(done.actor, "pk", None) != getattr(into.actor, "pk", None):
@@ -228,10 +234,13 @@ def record(
     actor: Any = None,
     actor_name: str = "",
     label: str = "",
+    names_action: bool = False,
 ) -> AuditEvent | None:
     """Append one event about `case` (or the case with `case_id`), in the current transaction.
 
-    Inside an open action it is one of that action's effects instead, and nothing is returned.
+    Inside an open action it is one of that action's effects instead, and nothing is returned;
+    or, with `names_action`, it says what the action came to (a step "completed" that in fact
+    returned a proposal): the action takes its kind and its details.
     """
     done = ActionRecord(
         kind=str(action),
@@ -243,6 +252,10 @@ def record(
         actor_name=actor_name,
     )
     outer = _open_action.get()
+    if outer is not None and names_action:
+        outer.kind = done.kind
+        outer.details = {**done.details, **outer.details}
+        return None
     if outer is not None:
         _fold(outer, done)
         return None

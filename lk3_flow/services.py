@@ -254,7 +254,13 @@ def _require_return_reason(approved: bool, comment: str) -> None:
 
 def _record_return(item: Any, approved: bool, comment: str) -> None:
     if not approved:
-        audit.record(Action.TASK_RETURNED, case=item.case, obj=item, details={"comment": comment})
+        audit.record(
+            Action.TASK_RETURNED,
+            case=item.case,
+            obj=item,
+            details={"comment": comment},
+            names_action=True,
+        )
 
 
 def _review(item: Any, *, reviewer: AbstractBaseUser, approved: bool, comment: str) -> None:

@@ -155,7 +155,9 @@ def _fold(into: ActionRecord, done: ActionRecord) -> None:
     }
     if done.case_id is not None and done.case_id != into.case_id:
         effect["case_id"] = done.case_id
-    if done.actor is not None and getattr(done.actor, "pk", None) != getattr(into.actor, "pk", None):
+    if done.actor is not None and getattr(done.actor, "pk", None) != getattr(
+        into.actor, "pk", None
+    ):
         effect["actor_id"] = done.actor.pk
     into.effects.append(effect)
 

@@ -17,8 +17,8 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone, translation
-from django.utils.text import capfirst
 from django.utils.module_loading import import_string
+from django.utils.text import capfirst
 
 from . import context
 from .chain import GENESIS, content_of, link_hash

@@ -8,7 +8,9 @@ class FlowsConfig(AppConfig):
 
     def ready(self) -> None:
         # The flow registers its task permissions on import; it must be loaded before migrate runs.
-        from . import flows  # noqa: F401
-        from . import receivers
+        from . import (
+            flows,  # noqa: F401
+            receivers,
+        )
 
         receivers.connect()

@@ -15,7 +15,7 @@ from flows import services as flow_services
 from lk3_flow import services
 from lk3_flow.choices import NextStep
 from tests.audit_shapes import actions_in, effects_of, kinds_of
-from tests.factories import make_partner, session_data
+from tests.factories import make_partner
 
 pytestmark = pytest.mark.django_db
 

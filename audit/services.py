@@ -155,10 +155,9 @@ def _fold(into: ActionRecord, done: ActionRecord) -> None:
     }
     if done.case_id is not None and done.case_id != into.case_id:
         effect["case_id"] = done.case_id
-    if done.actor is not None and getattr(done.actor, "pk", None) != getattr(
-        into.actor, "pk", None
-    ):
-        effect["actor_id"] = done.actor.pk
+    acted_by = getattr(done.actor, "pk", None)
+    if acted_by is not None and acted_by != getattr(into.actor, "pk", None):
+        effect["actor_id"] = acted_by
     into.effects.append(effect)
 
 

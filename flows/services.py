@@ -94,7 +94,7 @@ def complete_task(
             if not flow_task.can_execute(actor, task):
                 raise PermissionDenied
             activation.start(request_for(actor))
-            case = Case.objects.get(pk=case.pk)
+            case = Case.objects.select_related("counselor").get(pk=case.pk)
             # The flow's callbacks and the task receivers reach the case through the process:
             # give them this one rather than a query each.
             activation.process.case = task.process.case = case

@@ -81,14 +81,6 @@ class ActionRecord:
     effects: list[dict[str, Any]] = field(default_factory=list)
     principal_folded: bool = False
 
-    @property
-    def case(self) -> None:
-        raise AttributeError("set `case`, read `case_id`")
-
-    @case.setter
-    def case(self, case: Any) -> None:
-        self.case_id = case.pk if case is not None else None
-
 
 # The innermost open action of this thread or task: requests are served on threads, each with
 # its own context.
@@ -156,7 +148,8 @@ def _fold(into: ActionRecord, done: ActionRecord) -> None:
     if done.case_id is not None and done.case_id != into.case_id:
         effect["case_id"] = done.case_id
     acted_by = getattr(done.actor, "pk", None)
-    if acted_by is not None and acted_by != getattr(into.actor, "pk", None):
+    action_actor = into.actor if into.actor is not None else context.current().actor
+    if acted_by is not None and acted_by != getattr(action_actor, "pk", None):
         effect["actor_id"] = acted_by
     into.effects.append(effect)
 
@@ -200,7 +193,9 @@ def action(
 
     Whatever is recorded while it is open becomes one of its effects; an action opened inside
     another is one effect of the outer one. On an error nothing is written: the transaction of
-    the change rolls back anyway, and a half-done action has nothing to tell.
+    the change rolls back anyway, and a half-done action has nothing to tell. Like `record`, it
+    takes no savepoint: code that goes on after catching an error from inside it must hold one
+    around it (`with transaction.atomic(), action(...)`).
     """
     current = ActionRecord(
         kind=str(kind),

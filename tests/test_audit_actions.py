@@ -14,8 +14,10 @@ from audit.models import Action, AuditEvent
 from flows import services as flow_services
 from lk3_flow import services
 from lk3_flow.choices import NextStep
+from lk3_flow.models import Case
 from tests.audit_shapes import actions_in, effects_of, kinds_of
 from tests.factories import make_partner
+from tests.test_lifecycle_http import START_URL, intake_post
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +230,18 @@ def test_a_withdrawal_and_a_reassignment_are_one_event_each(office):
     assert withdrawal.details["changes"]["status"] == ["open", "withdrawn"]
     assert Action.TASK_CANCELLED in kinds_of(withdrawal)
     assert Action.TASK_CANCELLED in actions_in(case=case)
+
+
+def test_a_registration_on_its_page_is_one_event_after_the_duplicate_check(client, office):
+    client.force_login(office.intake)
+    start = last_position()
+    assert client.post(START_URL, intake_post()).status_code == 302
+    checked, registration = new_events(start)
+    assert checked.action == Action.DUPLICATE_CHECKED  # a look-up of its own, before the case
+    case = Case.objects.get()
+    assert (registration.action, registration.case_id) == (Action.CASE_CREATED, case.pk)
+    assert registration.object_label == case.number and registration.actor == office.intake
+    assert registration.details["changes"]["number"] == [None, case.number]
+    kinds = kinds_of(registration)
+    assert {Action.CLIENT_CREATED, Action.TASK_CREATED, Action.TASK_COMPLETED} <= set(kinds)
+    assert kinds.count(Action.LETTER_ISSUED) == 2  # the receipt and the consent statement

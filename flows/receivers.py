@@ -7,11 +7,13 @@ own assign and unassign pages) it is an event of its own. The one bulk write of 
 (none: reassignment saves task by task) would bypass this, which is why there is none.
 """
 
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db.models.signals import post_init, post_save
 from django.utils import translation
+from viewflow.workflow.base import Node
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -34,10 +36,14 @@ def task_label(task: Task) -> str:
 
     Kept in the office's language: the log is one record, whoever's page wrote it.
     """
-    if task.flow_task is None:
-        return ""
+    return _node_title(task.flow_task) if task.flow_task is not None else ""
+
+
+@cache
+def _node_title(node: Node) -> str:
+    """Nodes are declared once per process; their titles are translated once, not per save."""
     with translation.override(settings.LANGUAGE_CODE):
-        return str(task.flow_task.task_title)
+        return str(node.task_title)
 
 
 def task_details(task: Task) -> dict[str, Any]:

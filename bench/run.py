@@ -593,31 +593,18 @@ def query_count_paused(action: Callable[[], object]) -> int:
 
 @contextmanager
 def task_audit_paused() -> Iterator[None]:
-    """Bare viewflow: without the project's receivers that audit every task transition.
-
-    Where the audit log records a service call as one event, and no receiver audits task rows
-    on their own, there is nothing to pause.
-    """
+    """Bare viewflow: without the receivers that record every task transition into the audit."""
     from django.db.models.signals import post_init, post_save
     from viewflow.workflow.models import Task
 
-    receivers = (
-        importlib.import_module("audit.receivers")
-        if importlib.util.find_spec("audit.receivers")
-        else None
-    )
-    uids = [
-        (signal, getattr(receivers, name))
-        for signal, name in ((post_init, "TASK_INIT_UID"), (post_save, "TASK_SAVE_UID"))
-        if hasattr(receivers, name)
-    ]
-    for signal, uid in uids:
-        signal.disconnect(sender=Task, dispatch_uid=uid)
+    from flows import receivers
+
+    post_init.disconnect(sender=Task, dispatch_uid=receivers.TASK_INIT_UID)
+    post_save.disconnect(sender=Task, dispatch_uid=receivers.TASK_SAVE_UID)
     try:
         yield
     finally:
-        if uids:
-            receivers.connect()
+        receivers.connect()
 
 
 def measure_verification(report: Report) -> None:

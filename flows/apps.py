@@ -9,3 +9,8 @@ class FlowsConfig(AppConfig):
     def ready(self) -> None:
         # The flow registers its task permissions on import; it must be loaded before migrate runs.
         from . import flows  # noqa: F401
+
+        # Task transitions in the audit log, as effects of the action that caused them.
+        from .receivers import connect
+
+        connect()

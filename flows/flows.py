@@ -187,16 +187,19 @@ class CaseFlow(flow.Flow):
         return activation.process.case.counselor
 
     def enter_stage(self, activation: Any) -> None:
-        services.enter_stage(activation.process.case, activation.flow_task.name)
+        """Another session, or a returned proposal, keeps the stage: nothing to write then."""
+        case = activation.process.case
+        if case.stage != activation.flow_task.name:
+            services.enter_stage(case, activation.flow_task.name)
 
     def is_assessment_approved(self, activation: Any) -> bool:
         return selectors.assessment_approved(activation.process.case)
 
     def wants_referral(self, activation: Any) -> bool:
-        return selectors.counselor_wants(activation.process.case, NextStep.PROPOSE_REFERRAL)
+        return _session_wants(activation, NextStep.PROPOSE_REFERRAL)
 
     def wants_closure(self, activation: Any) -> bool:
-        return selectors.counselor_wants(activation.process.case, NextStep.PROPOSE_CLOSURE)
+        return _session_wants(activation, NextStep.PROPOSE_CLOSURE)
 
     def is_referral_approved(self, activation: Any) -> bool:
         return selectors.referral_approved(activation.process.case)
@@ -233,7 +236,7 @@ class CaseFlow(flow.Flow):
 
     def issue_invitation_if_scheduled(self, activation: Any) -> None:
         case = activation.process.case
-        session = selectors.latest_session(case)
+        session = _session_just_recorded(activation)
         if session.next_session_at:
             issue_letter(
                 LetterKind.COUNSELING_INVITATION,
@@ -269,6 +272,24 @@ def acting_person(activation: Any) -> Any:
             return task.owner
         task = task.previous.order_by("-id").first()
     raise ValueError(f"No person acted before task {activation.task.pk}")
+
+
+def _session_just_recorded(activation: Any) -> Any:
+    """The session whose recording set off this run of automatic steps.
+
+    The invitation and the choice of the next step both read it: the run's activations share one
+    process object, which keeps it for them. A new session is only recorded by a person's step,
+    which begins a new run with a process object of its own.
+    """
+    process = activation.process
+    if not hasattr(process, "_session_just_recorded"):
+        process._session_just_recorded = selectors.latest_session(process.case)
+    return process._session_just_recorded
+
+
+def _session_wants(activation: Any, step: NextStep) -> bool:
+    session = _session_just_recorded(activation)
+    return session is not None and session.next_step == step
 
 
 def _return_note(returned: Any) -> dict[str, str]:

@@ -33,7 +33,7 @@ from permissions.selectors import (
 )
 
 from .flows import CaseFlow
-from .steps import register_in_activation
+from .steps import completing, register_in_activation
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -70,7 +70,7 @@ def start_case(*, actor: AbstractBaseUser, registration: services.Registration) 
     if not flow_task.can_execute(actor):
         raise PermissionDenied
     activation = flow_task.activation_class.create(flow_task, None, None)
-    with transaction.atomic():
+    with transaction.atomic(), audit.action(Action.CASE_CREATED):
         activation.start(request_for(actor))
         return register_in_activation(activation, actor=actor, registration=registration)
 
@@ -88,13 +88,18 @@ def complete_task(
         )
         flow_task = task.flow_task
         activation = flow_task.activation_class(task)
-        if task.owner_id is None and flow_task.can_assign(actor, task):
-            activation.assign(actor)
-        if not flow_task.can_execute(actor, task):
-            raise PermissionDenied
-        activation.start(request_for(actor))
-        step(Case.objects.get(pk=case.pk))
-        activation.execute()
+        with completing(task, case_id=case.pk):
+            if task.owner_id is None and flow_task.can_assign(actor, task):
+                activation.assign(actor)
+            if not flow_task.can_execute(actor, task):
+                raise PermissionDenied
+            activation.start(request_for(actor))
+            case = Case.objects.select_related("counselor").get(pk=case.pk)
+            # The flow's callbacks and the task receivers reach the case through the process:
+            # give them this one rather than a query each.
+            activation.process.case = task.process.case = case
+            step(case)
+            activation.execute()
 
 
 @acting
@@ -104,7 +109,7 @@ def withdraw_case(case: Case, *, actor: AbstractBaseUser, reason: str) -> None:
         raise PermissionDenied
     if case.status != CaseStatus.OPEN:
         raise ValidationError(_("Only an open case can be withdrawn."))
-    with transaction.atomic():
+    with transaction.atomic(), audit.action(Action.CASE_CHANGED, case=case, obj=case):
         services.mark_withdrawn(case, reason)
         CaseFlow.instance.cancel(case.process)
 
@@ -114,7 +119,7 @@ def reopen_case(case: Case, *, actor: AbstractBaseUser, reason: str) -> Case:
     """Open a new case for the client of a closed one; it goes straight to counselor assignment."""
     if not may_reopen_cases(actor):
         raise PermissionDenied
-    with transaction.atomic():
+    with transaction.atomic(), audit.action(Action.CASE_CREATED):
         new_case = services.register_case(
             actor=actor, registration=services.reopening_of(case, reason=reason)
         )
@@ -129,7 +134,11 @@ def reassign_case(
     """Give an open case to another counselor, with the tasks that waited for the previous one."""
     if not may_reassign_cases(actor):
         raise PermissionDenied
-    with CaseFlow.lock(case.process_id), transaction.atomic(savepoint=False):
+    with (
+        CaseFlow.lock(case.process_id),
+        transaction.atomic(savepoint=False),
+        audit.action(Action.CASE_CHANGED, case=case, obj=case),
+    ):
         case = Case.objects.select_related("counselor").get(pk=case.pk)
         change = services.change_counselor(
             case=case, counselor=counselor, actor=actor, reason=reason
@@ -180,10 +189,50 @@ def hand_over_open_tasks(
         # In one order for everybody, so that two hand-overs cannot wait for each other.
         for process_id in process_ids:
             locks.enter_context(CaseFlow.lock(process_id))
-        cases = list(counselled.select_related("counselor").order_by("id"))
-        for case in cases:
-            services.change_counselor(case=case, counselor=to_user, actor=by, reason=reason)
+        cases = {case.process_id: case for case in counselled.select_related("counselor")}
         tasks = list(owned.order_by("id"))
+        case_ids = dict(
+            Case.objects.filter(process_id__in=process_ids).values_list("process_id", "pk")
+        )
+        for process_id in process_ids:
+            _hand_over_case(
+                case_ids.get(process_id),
+                cases.get(process_id),
+                [task for task in tasks if task.process_id == process_id],
+                by=by,
+                from_user=from_user,
+                to_user=to_user,
+                reason=reason,
+            )
+    return HandOver(cases=len(cases), tasks=len(tasks))
+
+
+def _hand_over_case(
+    case_id: int | None,
+    case: Case | None,
+    tasks: list[Task],
+    *,
+    by: AbstractBaseUser,
+    from_user: AbstractBaseUser,
+    to_user: AbstractBaseUser,
+    reason: str,
+) -> None:
+    """One event per case, so that each case's timeline tells why its tasks changed hands."""
+    with audit.action(
+        Action.TASKS_HANDED_OVER,
+        case_id=case_id,
+        obj=from_user,
+        details={
+            "user": from_user.get_username(),
+            "from_user_id": from_user.pk,
+            "to_user_id": to_user.pk,
+            "to": to_user.get_username(),
+            "tasks": [task.pk for task in tasks],
+            "reason": reason,
+        },
+    ):
+        if case is not None:
+            services.change_counselor(case=case, counselor=to_user, actor=by, reason=reason)
         for task in tasks:
             if not may_act_on_task(to_user, task):
                 raise ValidationError(
@@ -192,32 +241,3 @@ def hand_over_open_tasks(
                 )
             task.owner = to_user
             task.save(update_fields=["owner"])
-        _record_hand_over(by, from_user, to_user, reason, tasks, process_ids)
-    return HandOver(cases=len(cases), tasks=len(tasks))
-
-
-def _record_hand_over(
-    by: AbstractBaseUser,
-    from_user: AbstractBaseUser,
-    to_user: AbstractBaseUser,
-    reason: str,
-    tasks: list[Task],
-    process_ids: list[int],
-) -> None:
-    """One event per case, so that each case's timeline tells why its tasks changed hands."""
-    for case_id, process_id in Case.objects.filter(process_id__in=process_ids).values_list(
-        "pk", "process_id"
-    ):
-        audit.record(
-            Action.TASKS_HANDED_OVER,
-            case_id=case_id,
-            obj=from_user,
-            details={
-                "user": from_user.get_username(),
-                "from_user_id": from_user.pk,
-                "to_user_id": to_user.pk,
-                "to": to_user.get_username(),
-                "tasks": [task.pk for task in tasks if task.process_id == process_id],
-                "reason": reason,
-            },
-        )

@@ -1,11 +1,29 @@
 """Steps recorded inside an activation that is already running, shared by pages and code."""
 
+import contextlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from viewflow.workflow.models import Task
 
+from audit import services as audit
+from audit.models import Action
 from lk3_flow import services
 from lk3_flow.models import Case
+
+from .receivers import task_details, task_label
+
+
+def completing(task: Task, *, case_id: int) -> contextlib.AbstractContextManager[Any]:
+    """The one event of a person's step: "task completed", with all it sets off as effects
+    (the automatic steps, the next task, its letters, the case's changes)."""
+    return audit.action(
+        Action.TASK_COMPLETED,
+        case_id=case_id,
+        obj=task,
+        label=task_label(task),
+        details={"step": task_details(task)["step"]},
+    )
 
 
 def register_in_activation(

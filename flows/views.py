@@ -17,13 +17,15 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 from viewflow.workflow.flow.views import mixins as flow_mixins
 
+from audit import services as audit
+from audit.models import Action
 from lk3_flow import selectors, services
 from lk3_flow.models import Case
 from permissions.roles import HEAD
 from permissions.selectors import users_with_role
 
 from . import forms
-from .steps import register_in_activation
+from .steps import completing, register_in_activation
 
 
 class CaseTaskView(
@@ -50,13 +52,16 @@ class CaseTaskView(
         raise TypeError(f"{type(self).__name__} must define record()")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        activation = self.request.activation
         try:
-            with transaction.atomic():
+            # The step and all it sets off are one savepoint and one audit event: a refusal
+            # anywhere leaves the case, its tasks and its letters as they were.
+            with transaction.atomic(), completing(activation.task, case_id=self.case.pk):
                 self.record(form)
+                activation.execute()
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        self.request.activation.execute()
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
 
@@ -109,7 +114,7 @@ class IntakeView(generic.TemplateView):
             ],
         )
         try:
-            with transaction.atomic():
+            with transaction.atomic(), audit.action(Action.CASE_CREATED):
                 case = register_in_activation(
                     request.activation, actor=request.user, registration=registration
                 )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,9 +65,14 @@ class CorrectLetterView(LoginRequiredMixin, generic.FormView):
 
     def form_valid(self, form: ReasonForm) -> HttpResponse:
         try:
-            replacement = services.correct_letter(
-                self.letter, signer=self.request.user, reason=form.cleaned_data["reason"]
-            )
+            # One event: the letter revoked, with its replacement's issue as an effect.
+            with (
+                transaction.atomic(),
+                audit.action(Action.LETTER_REVOKED, case=self.letter.case, obj=self.letter),
+            ):
+                replacement = services.correct_letter(
+                    self.letter, signer=self.request.user, reason=form.cleaned_data["reason"]
+                )
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

@@ -85,7 +85,12 @@ def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Cas
         client.full_clean()
         client.save()
         created = {name: [None, value] for name, value in registration.client_data.items()}
-        audit.record(Action.CLIENT_CREATED, obj=client, details={"changes": created})
+        audit.record(
+            Action.CLIENT_CREATED,
+            obj=client,
+            details={"changes": created},
+            label=audit.label_by_number(client),
+        )
     for member in registration.members:
         HouseholdMember.objects.create(client=client, **member)
     case = Case(
@@ -249,7 +254,13 @@ def _require_return_reason(approved: bool, comment: str) -> None:
 
 def _record_return(item: Any, approved: bool, comment: str) -> None:
     if not approved:
-        audit.record(Action.TASK_RETURNED, case=item.case, obj=item, details={"comment": comment})
+        audit.record(
+            Action.TASK_RETURNED,
+            case=item.case,
+            obj=item,
+            details={"comment": comment},
+            names_action=True,
+        )
 
 
 def _review(item: Any, *, reviewer: AbstractBaseUser, approved: bool, comment: str) -> None:

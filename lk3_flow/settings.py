@@ -229,6 +229,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LK3 Flow <noreply@localh
 # The address people outside the office use to reach the letter verification page.
 LK3_PUBLIC_URL = env("LK3_PUBLIC_URL", default="http://127.0.0.1:8000")
 
+# The audit log remembers each actor's roles as this function names them (the log's core knows
+# nothing of the office's roles).
+AUDIT_ROLE_RESOLVER = "permissions.roles.role_names_of"
+
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_FINDERS = [

@@ -5,6 +5,7 @@ A role is a Django group. Object-level rules (which cases a counselor may open) 
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -79,3 +80,9 @@ ROLES: tuple[Role, ...] = (INTAKE_OFFICER, COUNSELOR, HEAD, AUDITOR, ADMINISTRAT
 ROLES_BY_CODE = {role.code: role for role in ROLES}
 ROLES_BY_GROUP_NAME = {role.group_name: role for role in ROLES}
 CONFIRMED_ROLES: tuple[Role, ...] = tuple(role for role in ROLES if role.sees_every_case)
+
+
+def role_names_of(user: Any) -> str:
+    """The group names of the roles a person holds, in the order roles are declared above."""
+    names = set(user.groups.values_list("name", flat=True))
+    return ", ".join(role.group_name for role in ROLES if role.group_name in names)

@@ -129,7 +129,9 @@ def decide_role_request(
         raise PermissionDenied
     if role_request.status != RoleRequest.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
-    with acting_as(actor):
+    decision = Action.ROLE_CONFIRMED if confirm else Action.ROLE_DECLINED
+    # One event: the decision, with the membership it gives as an effect.
+    with acting_as(actor), audit.action(decision, obj=role_request):
         role_request.status = (
             RoleRequest.Status.CONFIRMED if confirm else RoleRequest.Status.DECLINED
         )
@@ -138,9 +140,7 @@ def decide_role_request(
         role_request.save(update_fields=["status", "decided_by", "decided_at"])
         if confirm:
             role_request.user.groups.add(Group.objects.get(name=role_request.group_name))
-        _record_role_request(
-            Action.ROLE_CONFIRMED if confirm else Action.ROLE_DECLINED, role_request
-        )
+        _record_role_request(decision, role_request)
     return role_request
 
 

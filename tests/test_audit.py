@@ -21,6 +21,7 @@ from audit.verification import ChainProblem, checkpoint, verify_chain
 from flows import services as flow_services
 from letters.models import Letter, LetterKind
 from lk3_flow.choices import NextStep, ReferralStatus
+from tests.audit_shapes import actions_in, effects_of, the_effect
 from tests.factories import PASSWORD, Office, search
 from tests.pdf import extract_text
 
@@ -28,7 +29,8 @@ pytestmark = pytest.mark.django_db
 
 
 def actions_of(case) -> list[str]:
-    return list(AuditEvent.objects.filter(case=case).values_list("action", flat=True))
+    """Every action on the case, whether an event of its own or an effect of one."""
+    return actions_in(case=case)
 
 
 def the_event(action: str, **filters):
@@ -53,23 +55,30 @@ def test_each_kind_of_event_is_recorded_with_actor_and_role(client, office, full
     created = the_event(Action.CASE_CREATED, case=case)
     assert created.actor == office.intake and created.actor_role == "Petugas Registrasi"
     assert created.details["changes"]["complaint"][1] == case.complaint
-    assert the_event(Action.CLIENT_CREATED).actor == office.intake
+    registration, client_created = the_effect(Action.CLIENT_CREATED)
+    assert registration.actor == office.intake and registration.action == Action.CASE_CREATED
+    assert "actor_id" not in client_created  # the registration's own actor
 
-    granted = the_event(Action.PERMISSION_GRANTED, case=case)
-    assert granted.actor == office.head and granted.actor_role == "Pimpinan"
-    assert granted.details["user_id"] == office.counselor.pk
+    assignment, granted = the_effect(Action.PERMISSION_GRANTED, case=case)
+    assert assignment.actor == office.head and assignment.actor_role == "Pimpinan"
+    assert assignment.details["step"] == "assign_counselor"
+    assert granted["details"]["user_id"] == office.counselor.pk
 
     assessment_done = AuditEvent.objects.filter(
         case=case, action=Action.TASK_COMPLETED, details__step="assessment"
     ).get()
     assert assessment_done.actor == office.counselor and assessment_done.actor_role == "Konselor"
+    # The head's step is told by what it came to: a return, with the comment.
     returned = the_event(Action.TASK_RETURNED, case=case)
     assert returned.details["comment"] == "Ganti." and returned.actor == office.head
+    assert returned.details["step"] == "approve_referral"
 
-    stage_change = AuditEvent.objects.filter(
-        case=case, action=Action.CASE_CHANGED, details__changes__has_key="counselor"
-    ).first()
-    assert stage_change.details["changes"]["counselor"][0] is None
+    stage_change = next(
+        effect
+        for effect in effects_of(assignment)
+        if effect["action"] == Action.CASE_CHANGED and "counselor" in effect["details"]["changes"]
+    )
+    assert stage_change["details"]["changes"]["counselor"][0] is None
     for action in [Action.TASK_CREATED, Action.TASK_ASSIGNED, Action.LETTER_ISSUED]:
         assert action in actions_of(case)
 
@@ -79,9 +88,11 @@ def test_each_kind_of_event_is_recorded_with_actor_and_role(client, office, full
         counselor=office.other_counselor,
         reason="Cuti.",
     )
-    moved = the_event(Action.TASK_REASSIGNED)
-    assert moved.actor == office.head and moved.details["owner_id"] == office.other_counselor.pk
-    assert the_event(Action.PERMISSION_REVOKED).details["user_id"] == office.counselor.pk
+    reassignment, moved = the_effect(Action.TASK_REASSIGNED)
+    assert reassignment.actor == office.head and reassignment.details["reason"] == "Cuti."
+    assert moved["details"]["owner_id"] == office.other_counselor.pk
+    _, revoked = the_effect(Action.PERMISSION_REVOKED)
+    assert revoked["details"]["user_id"] == office.counselor.pk
 
     withdrawn_case = office.register(full_name="Ditarik")
     flow_services.withdraw_case(withdrawn_case, actor=office.head, reason="Pindah.")
@@ -231,18 +242,30 @@ def test_timeline_shows_a_complete_lifecycle_in_order(client, office, full_case)
     entries = response.context["entries"]
     ids = [entry.event.pk for entry in entries]
     assert ids == sorted(ids)
+    # A person's step is an event; the automatic steps it set off are among its effects.
     completed_steps = [
-        entry.event.details["step"]
+        details["step"]
         for entry in entries
-        if entry.event.action == Action.TASK_COMPLETED
+        for action, details in [
+            (entry.event.action, entry.event.details),
+            *((effect["action"], effect["details"]) for effect in effects_of(entry.event)),
+        ]
+        if action == Action.TASK_COMPLETED
     ]
     assert completed_steps.index("intake") < completed_steps.index("assign_counselor")
     assert completed_steps.index("assessment") < completed_steps.index("approve_assessment")
     assert completed_steps[-1] == "end"
     html = response.content.decode()
     assert "Ganti." in html  # the returned comment
-    for letter in full_case.letters.all():
-        assert reverse("letter_download", args=[letter.pk]) in html
+    # Letters are issued by the steps that call for them: each is an effect of its step's event,
+    # labelled with its number (the timeline links them from there).
+    issued = {
+        (effect["object_id"], effect["label"])
+        for entry in entries
+        for effect in effects_of(entry.event)
+        if effect["action"] == Action.LETTER_ISSUED
+    }
+    assert issued == {(str(letter.pk), letter.number) for letter in full_case.letters.all()}
     assert "Konselor" in html and "Pimpinan" in html
     viewed = the_event(Action.CASE_VIEWED, case=full_case)
     assert viewed.actor == office.auditor and viewed.details["page"] == "audit timeline"

@@ -25,6 +25,7 @@ from permissions.receivers import PASSWORD_MASK
 from permissions.roles import AUDITOR, COUNSELOR, HEAD
 from permissions.selectors import role_codes_of, sees_every_case
 from permissions.services import change_roles, decide_role_request, request_role
+from tests.audit_shapes import effects_of
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -171,10 +172,13 @@ def test_a_second_person_confirms_and_the_role_takes_effect(office, administrato
     assert fresh(target).groups.filter(name=AUDITOR.group_name).exists()
     role_request.refresh_from_db()
     assert (role_request.status, role_request.decided_by) == ("confirmed", office.head)
+    # One event: the confirmation, with the membership it gave as its effect.
     confirmed = AuditEvent.objects.get(action=Action.ROLE_CONFIRMED)
-    changed = AuditEvent.objects.filter(action=Action.ROLE_CHANGED).latest("pk")
-    assert confirmed.actor_id == changed.actor_id == office.head.pk
-    assert changed.details["changes"]["groups"][1] == ["Auditor", "Konselor"]
+    assert confirmed.actor_id == office.head.pk
+    assert [effect["action"] for effect in effects_of(confirmed)] == [Action.ROLE_CHANGED]
+    changed = effects_of(confirmed)[0]
+    assert "actor_id" not in changed  # the head's, as the confirmation's
+    assert changed["details"]["changes"]["groups"][1] == ["Auditor", "Konselor"]
     # Decided once: a second decision changes nothing.
     client.post(url, {"decision": "decline"})
     role_request.refresh_from_db()

@@ -23,6 +23,7 @@ from flows.flows import CaseFlow
 from letters.models import Letter
 from lk3_flow.choices import ProblemCategory, Service
 
+from . import personal
 from .chain import CHAINED_FIELDS, GENESIS, link_hash
 from .models import Action, AuditEvent, ChainHead
 
@@ -211,7 +212,8 @@ def _display(field: Any, value: Any) -> str:
 
 def readable_changes(event: AuditEvent) -> list[Change]:
     """The event's field changes with the fields' own (translated) labels and choice names."""
-    changes = event.details.get("changes", {})
+    # Sealed personal values opened, or erased ones as "erased on ... by ..., reason: ...".
+    changes = personal.readable_changes_of(event)
     if not changes:
         return []
     model = apps.get_model(event.object_type) if event.object_type else None

@@ -16,6 +16,7 @@ from audit import selectors as audit_selectors
 from audit import services as audit_services
 from audit import triggers
 from audit.models import Action, AuditEvent, ChainHead
+from audit.personal import readable_changes_of
 from audit.selectors import ChainProblem, checkpoint, verify_chain
 from audit.services import record
 from flows import services as flow_services
@@ -52,7 +53,7 @@ def test_each_kind_of_event_is_recorded_with_actor_and_role(client, office, full
     case = full_case
     created = the_event(Action.CASE_CREATED, case=case)
     assert created.actor == office.intake and created.actor_role == "Petugas Registrasi"
-    assert created.details["changes"]["complaint"][1] == case.complaint
+    assert readable_changes_of(created)["complaint"][1] == case.complaint  # sealed, opened
     assert the_event(Action.CLIENT_CREATED).actor == office.intake
 
     granted = the_event(Action.PERMISSION_GRANTED, case=case)

@@ -230,6 +230,7 @@ def test_the_page_names_no_one_and_needs_a_confirmed_reason(client, office):
     client.force_login(office.counselor)
     assert client.get(url).status_code == 403
     client.force_login(office.head)
+    assert url in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     html = in_english(client).get(url).content.decode()
     assert case.number in html and NAME not in html
     response = client.post(url, {"reason": REASON})

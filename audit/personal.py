@@ -267,12 +267,20 @@ def readable_changes_of(event: AuditEvent) -> dict[str, list[Any]]:
 
 
 @transaction.atomic
-def erase(subject: str, *, actor: Any, reason: str, **event: Any) -> SubjectKey:
+def erase(
+    subject: str,
+    *,
+    actor: Any,
+    reason: str,
+    details: dict[str, Any] | None = None,
+    **event: Any,
+) -> SubjectKey:
     """Destroy the subject's key and record that it was done, by whom and why.
 
     A subject that never had a key (all their events predate sealing) gets an erased row all
     the same: it is what tells readers to mask their clear values. `event` goes to the
-    erasure event (`obj`, `case`...); its details hold the subject and the reason only.
+    erasure event (`obj`, `case`...), `details` beside the subject and the reason: the
+    caller's references, never personal values.
     """
     reason = reason.strip()
     if not reason:
@@ -289,7 +297,7 @@ def erase(subject: str, *, actor: Any, reason: str, **event: Any) -> SubjectKey:
     record(
         Action.PERSONAL_DATA_ERASED,
         actor=actor,
-        details={"subject": subject, "key": row.pk, "reason": reason},
+        details={**(details or {}), "subject": subject, "key": row.pk, "reason": reason},
         **event,
     )
     return row

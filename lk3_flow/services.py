@@ -425,5 +425,15 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
     client.birth_date = None
     client.save(update_fields=["full_name", "nik", "address", "desa", "phone", "birth_date"])
     client.members.all().delete()
+    case_ids = list(client.cases.order_by("pk").values_list("pk", flat=True))
     client.cases.update(complaint="", withdrawal_reason="")
-    personal.erase(personal_data.subject(client.pk), actor=actor, reason=reason, obj=client)
+    # One event, on the client's latest case so that the auditor reading it meets the erasure;
+    # it names every case it touched.
+    personal.erase(
+        personal_data.subject(client.pk),
+        actor=actor,
+        reason=reason,
+        obj=client,
+        case_id=case_ids[-1] if case_ids else None,
+        details={"case_ids": case_ids},
+    )

@@ -116,7 +116,10 @@ def test_erasure_destroys_the_key_and_the_chain_still_verifies(client, office):
 
     event = AuditEvent.objects.get(action=Action.PERSONAL_DATA_ERASED)
     assert event.actor == office.head and event.details["reason"] == REASON
-    assert event.object_id == str(case.client.pk)
+    assert event.object_id == str(case.client.pk) and event.case_id == case.pk
+    assert event.details["case_ids"] == [case.pk]
+    assert "Personal data erased" in html and REASON in html
+    assert not [value for value in PERSONAL_VALUES if value in raw_audit_text()]
     row = Client.objects.get(pk=case.client.pk)
     assert (row.full_name, row.nik, row.address, row.phone, row.birth_date) == (
         f"K-{row.pk:06d}",

@@ -146,6 +146,13 @@ def _present(value: Any) -> bool:
     return value is not None and value != "" and value != []
 
 
+def _sides(value: Any) -> list[bool]:
+    """Which sides of a change [before, after] held a value; a plain value counts as after."""
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return [_present(side) for side in value]
+    return [False, True]
+
+
 def protect(subject: str, data: dict[str, Any]) -> dict[str, Any]:
     """A JSON-safe envelope sealing `data` (a dict of field changes) with the subject's key.
 
@@ -165,10 +172,7 @@ def protect(subject: str, data: dict[str, Any]) -> dict[str, Any]:
         "key": row.pk,
         "nonce": _b64(nonce),
         "ciphertext": _b64(AESGCM(_unwrap(row)).encrypt(nonce, plain, subject.encode())),
-        "fields": {
-            name: [_present(value) for value in pair] if isinstance(pair, list | tuple) else True
-            for name, pair in data.items()
-        },
+        "fields": {name: _sides(value) for name, value in data.items()},
     }
 
 

@@ -42,6 +42,10 @@ run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py secure_letter_files
 	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py run_worker --once
+	# The worker seals audit events into the chain beside the server, and stops with it.
+	DEBUG=true $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-test

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.TextChoices):
@@ -41,9 +42,12 @@ class Action(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One event. Database triggers refuse UPDATE and DELETE on this table."""
+    """One event's content. Database triggers refuse UPDATE and DELETE on this table.
 
-    position = models.PositiveBigIntegerField(_("position"), unique=True)
+    Its place in the hash chain is its `AuditSeal`, written after commit by the one sealer
+    (`sealing.seal_pending`); until then an `AuditPending` row queues it.
+    """
+
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -72,24 +76,69 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     request_id = models.CharField(_("request"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        ordering = ["position"]
-        indexes = [models.Index(fields=["case", "position"])]
+        # Written order, which is the chain's order but for events whose transactions committed
+        # out of order: the sealer gives positions in the order it finds events committed.
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["case", "id"])]
 
     def __str__(self) -> str:
-        return f"#{self.position} {self.action}"
+        return f"{self.pk} {self.action}"
+
+
+class AuditSeal(models.Model):
+    """An event's link in the hash chain. Append-only, like the events (triggers)."""
+
+    # Not a staff member's position (jabatan): its place in the chain.
+    position = models.PositiveBigIntegerField(pgettext_lazy("audit chain", "position"), unique=True)
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.PROTECT, related_name="seal", verbose_name=_("audit event")
+    )
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    sealed_at = models.DateTimeField(_("sealed at"))
+
+    class Meta:
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"#{self.position} {self.hash[:12]}"
+
+
+class AuditPending(models.Model):
+    """A committed event the sealer has not linked yet: the queue lives in the caller's
+    transaction, so an event and its place in the queue commit or roll back together.
+
+    Triggers allow deleting a row only once its event has a seal.
+    """
+
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.PROTECT, primary_key=True, related_name="pending"
+    )
+
+    class Meta:
+        verbose_name = _("audit event waiting to be sealed")
+        verbose_name_plural = _("audit events waiting to be sealed")
+
+    def __str__(self) -> str:
+        return str(self.event_id)
 
 
 class ChainHead(models.Model):
-    """The latest link of the chain; its row lock serialises appends."""
+    """The latest link of the chain; only the sealer moves it, holding its row lock.
+
+    `sealed_at` is when the sealer's last complete round began: every event committed before
+    it is sealed. The sealer stamps it on every round, also when nothing waits (a heartbeat).
+    """
 
     count = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit chain head")

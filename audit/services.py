@@ -1,17 +1,15 @@
 """Appending to the audit log, in the transaction of the change it records."""
 
 import json
-import threading
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from permissions.roles import ROLES
 
-from . import context
-from .chain import GENESIS, content_of, link_hash
-from .models import Action, AuditEvent, ChainHead
+from . import context, sealing
+from .models import Action, AuditEvent
 
 
 def role_of(user: Any) -> str:
@@ -29,17 +27,6 @@ def role_of(user: Any) -> str:
 def _json_safe(details: dict[str, Any]) -> dict[str, Any]:
     """Exactly what the database will give back, so that the hash can be checked later."""
     return json.loads(json.dumps(details, default=str))
-
-
-# The chain head this thread's transaction last wrote: a hint that saves reading the head again
-# for the next event of the transaction, typically the next transition of a task completion.
-# Forgotten at commit, when other connections may append. It is never trusted: the head only moves
-# if it still is exactly this link (see `_append`).
-_last_written = threading.local()
-
-
-def _forget_last_written() -> None:
-    _last_written.head = None
 
 
 @transaction.atomic(savepoint=False)
@@ -75,56 +62,12 @@ def record(
     return _append(values)
 
 
-class Link(NamedTuple):
-    position: int
-    previous_hash: str
-    hash: str
-
-
-def _link_after(count: int, head_hash: str, values: dict[str, Any]) -> Link:
-    position = count + 1
-    return Link(
-        position, head_hash, link_hash(head_hash, content_of({**values, "position": position}))
-    )
-
-
 def _append(values: dict[str, Any]) -> AuditEvent:
-    """Link the event to the chain head and move the head to it.
+    """Write the event and queue it for the sealer, in the caller's transaction.
 
-    Appends are serialised by the head row: moving it locks it until the transaction ends.
+    No lock and no read of the chain head: `sealing.seal_pending` links the event after commit.
     """
-    link = _move_head_from_last_written(values) or _move_head_under_lock(values)
-    event = AuditEvent.objects.create(
-        position=link.position, previous_hash=link.previous_hash, hash=link.hash, **values
-    )
-    _last_written.head = (link.position, link.hash)
-    transaction.on_commit(_forget_last_written)
-    return event
-
-
-def _move_head_from_last_written(values: dict[str, Any]) -> Link | None:
-    """Compare-and-set: move the head only if it still is the link this transaction last wrote.
-
-    Nothing moves when there is no such link, or when a rollback took it away.
-    """
-    known: tuple[int, str] | None = getattr(_last_written, "head", None)
-    if known is None:
-        return None
-    link = _link_after(*known, values)
-    moved = ChainHead.objects.filter(pk=1, count=known[0], hash=known[1]).update(
-        count=link.position, hash=link.hash
-    )
-    return link if moved else None
-
-
-def _move_head_under_lock(values: dict[str, Any]) -> Link:
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        ChainHead.objects.get_or_create(pk=1, defaults={"hash": GENESIS})
-        head = ChainHead.objects.select_for_update().get(pk=1)
-    link = _link_after(head.count, head.hash, values)
-    ChainHead.objects.filter(pk=1).update(count=link.position, hash=link.hash)
-    return link
+    return sealing.enqueue(values)
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -16,9 +16,14 @@ from lk3_flow.searches import SearchFormMixin, StoredSearchMixin
 from lk3_flow.spreadsheets import csv_response
 from permissions.roles import AUDIT_CASE
 
-from . import selectors, services
+from . import selectors, services, verification
 from .forms import AuditCaseFilter, TimelineFilterForm
 from .models import Action
+
+
+def _seal_of(event: Any) -> Any:
+    """The event's seal, or None while it waits for the sealer."""
+    return getattr(event, "seal", None)
 
 
 class AuditorOnly(LoginRequiredMixin, PermissionRequiredMixin):
@@ -60,10 +65,10 @@ class CaseTimelineMixin(AuditorOnly, StoredSearchMixin):
         form = TimelineFilterForm(self.search_terms)
         return case, form, selectors.case_events(case, **form.filters())
 
-    def export(self, pk: int, file_format: str) -> tuple[Case, Any, selectors.Checkpoint]:
+    def export(self, pk: int, file_format: str) -> tuple[Case, Any, verification.Checkpoint]:
         """The case's filtered events, with the export itself recorded and the chain head."""
         case, _form, events = self.timeline_of(pk)
-        head = selectors.checkpoint()
+        head = verification.checkpoint()
         services.record(
             Action.EXPORTED,
             case=case,
@@ -101,7 +106,7 @@ class TimelineCsvView(CaseTimelineMixin, generic.View):
         ]  # fmt: skip
         rows = (
             [
-                entry.event.position,
+                _seal_of(entry.event).position if _seal_of(entry.event) else "",
                 timezone.localtime(entry.event.occurred_at).isoformat(timespec="seconds"),
                 entry.event.actor_name,
                 entry.event.actor_role,
@@ -112,7 +117,7 @@ class TimelineCsvView(CaseTimelineMixin, generic.View):
                 or entry.event.details.get("comment", ""),
                 entry.event.request_id,
                 entry.event.ip_address or "",
-                entry.event.hash,
+                _seal_of(entry.event).hash if _seal_of(entry.event) else "",
             ]
             for entry in selectors.timeline(events)
         )

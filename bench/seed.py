@@ -3,7 +3,7 @@
 Rows are written with bulk inserts, not through the services: the point is the volume the pages and
 queries must cope with. They are shaped as the services would leave them: a process and tasks per
 case, the counselor's object permissions, sessions, referrals, letters (rows, not rendered) and a
-valid audit hash chain.
+valid audit hash chain (events and their seals, as the sealer leaves them).
 """
 
 import datetime
@@ -20,7 +20,8 @@ from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
 from audit.chain import GENESIS, content_of, link_hash
-from audit.models import Action, AuditEvent, ChainHead
+from audit.models import Action, AuditEvent, AuditSeal, ChainHead
+from audit.sealing import seal_pending
 from flows.flows import CaseFlow
 from letters.models import Letter, LetterKind
 from lk3_flow.choices import CaseStatus, NextStep, ReferralStatus, Stage
@@ -85,13 +86,15 @@ def staff(counselor_count: int) -> dict[str, list]:
 
 
 class ChainWriter:
-    """Audit events appended in memory with a valid hash chain, written in bulk."""
+    """Audit events with their seals, linked in memory as the sealer would, written in bulk."""
 
     def __init__(self) -> None:
-        # After the events already in the chain: creating the staff accounts recorded some.
+        # After the events already in the chain: creating the staff accounts recorded some,
+        # which are sealed first so that the seeded seals follow them.
+        seal_pending()
         head = ChainHead.objects.filter(pk=1).first()
         self.previous, self.position = (head.hash, head.count) if head else (GENESIS, 0)
-        self.rows = []
+        self.rows: list[tuple[AuditEvent, str, str]] = []  # (event, previous hash, hash)
 
     def add(
         self, action: str, case_id: int, actor: Any, when: datetime.datetime, **details
@@ -113,13 +116,27 @@ class ChainWriter:
             "ip_address": None,
         }
         event_hash = link_hash(self.previous, content_of(values))
-        self.rows.append(AuditEvent(previous_hash=self.previous, hash=event_hash, **values))
+        del values["position"]
+        self.rows.append((AuditEvent(**values), self.previous, event_hash))
         self.previous = event_hash
 
     def flush(self) -> None:
-        _create(AuditEvent, self.rows)
+        # bulk_create sets the events' ids on them, which their seals then name.
+        _create(AuditEvent, [event for event, _previous, _hash in self.rows])
+        first, now = self.position - len(self.rows) + 1, timezone.now()
+        seals = [
+            AuditSeal(
+                position=first + n,
+                event_id=event.pk,
+                previous_hash=previous,
+                hash=event_hash,
+                sealed_at=now,
+            )
+            for n, (event, previous, event_hash) in enumerate(self.rows)
+        ]
+        _create(AuditSeal, seals)
         ChainHead.objects.update_or_create(
-            pk=1, defaults={"count": self.position, "hash": self.previous}
+            pk=1, defaults={"count": self.position, "hash": self.previous, "sealed_at": now}
         )
         self.rows = []
 

@@ -17,3 +17,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 MEDIA_ROOT = BASE_DIR / "var" / "bench-media"  # noqa: F405
+# Loopback HTTP, no TLS proxy in front: the production redirect to HTTPS would answer every page.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+# As in production, WhiteNoise serves what `collectstatic` gathered (`bench.run` gathers it here).
+STATIC_ROOT = BASE_DIR / "var" / "bench-static"  # noqa: F405
+# Hashed names as in production; locust fetches no assets, so compressing them would only cost.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}

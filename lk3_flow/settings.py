@@ -135,6 +135,10 @@ if CACHES["shared"]["BACKEND"] in {
 # Requests per client address on the public verification pages (django-ratelimit rates).
 LK3_PUBLIC_RATE = env("LK3_PUBLIC_RATE", default="30/m")
 LK3_PUBLIC_UPLOAD_RATE = env("LK3_PUBLIC_UPLOAD_RATE", default="20/h")
+# Audit events are sealed into the hash chain after commit by `manage.py run_worker`: a round
+# every AUDIT_SEAL_INTERVAL seconds, and AUDIT_SEAL_BOUND the longest wait auditors are promised.
+AUDIT_SEAL_INTERVAL = env.float("AUDIT_SEAL_INTERVAL", default=1.0)
+AUDIT_SEAL_BOUND = env.float("AUDIT_SEAL_BOUND", default=10.0)
 # Addresses (or networks) of the reverse proxies in front; only their X-Forwarded-For is believed.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 

@@ -231,4 +231,4 @@ def pending_role_requests() -> QuerySet:
 
 def staff_events() -> QuerySet:
     """Changes to accounts, roles and permissions, newest first."""
-    return AuditEvent.objects.filter(action__in=STAFF_ACTIONS).order_by("-position")
+    return AuditEvent.objects.filter(action__in=STAFF_ACTIONS).order_by("-pk")

@@ -12,10 +12,11 @@ def office(db) -> Office:
 
 @pytest.fixture(autouse=True)
 def _audit_log_wiped_after_transactional_tests(request):
-    """A transactional test ends by emptying every table, which the audit triggers refuse.
+    """A transactional test ends by emptying every table, which the audit triggers refuse: on
+    the events and their seals, and on the sealer's queue for events not sealed yet.
 
-    Production never empties the audit log; only here are the triggers lifted for the wipe, and
-    the flush's post-migrate step puts them back for the next test.
+    Production never empties the audit log; only here are the triggers of all three tables lifted
+    for the wipe, and the flush's post-migrate step puts them back for the next test.
     """
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):

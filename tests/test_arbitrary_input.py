@@ -84,6 +84,7 @@ UNWATCHED_MODELS = {
     "sessions.Session",
     "audit.AuditEvent",
     "audit.ChainHead",
+    "audit.AuditPending",
     "letters.VerificationTally",
 }
 UNWATCHED_APPS = {"axes"}
@@ -352,7 +353,7 @@ def writes_since(before: tuple) -> list[str]:
         for model, old, new in zip(_watched_models(), before[0], rows, strict=True)
         if old != new
     ]
-    actions = AuditEvent.objects.order_by("position")[before[1] :].values_list("action", flat=True)
+    actions = AuditEvent.objects.order_by("pk")[before[1] :].values_list("action", flat=True)
     return changed + [f"audit {action}" for action in actions if action not in READING_ACTIONS]
 
 

@@ -87,7 +87,7 @@ def test_every_duplicate_look_up_is_audited_without_the_nik(client, office, secr
     client.force_login(office.intake)
     client.post(START_URL, like_the_secret_client(**{"client-nik": SECRET_NIK}))
     client.post(START_URL, like_the_secret_client(**{"client-full_name": "Orang Baru"}))
-    checks = list(AuditEvent.objects.filter(action=Action.DUPLICATE_CHECKED).order_by("position"))
+    checks = list(AuditEvent.objects.filter(action=Action.DUPLICATE_CHECKED).order_by("pk"))
     assert len(checks) == 2
     first, second = checks
     assert first.actor == office.intake

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0004_role_declined_action'),
+        ('audit', '0005_sealing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

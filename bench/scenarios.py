@@ -1,0 +1,104 @@
+"""What the measurements need beyond the seed: the proposals that the heads' open tasks decide.
+
+The seed (`bench.seed`) leaves the assessment and closure approvals in the heads' queue without
+the assessment or closure they would decide, because the pages it measures never read them. The
+measurements that approve them, and the letters that quote them, need them: they are written here
+in bulk, shaped as `lk3_flow.services.record_assessment` and `propose_closure` would leave them.
+One assessment is as long as the form allows, for the letter that renders for many seconds.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from lk3_flow.choices import ClosureReason, Stage
+from lk3_flow.fields import REPORT_LENGTH
+from lk3_flow.models import Assessment, Case, Closure
+
+BATCH = 5000
+ASSESSMENT_SECTIONS = ("presenting_problem", "family_situation", "strengths", "risks", "needs")
+# Paragraph-like text, so that the letter wraps and breaks pages as a real report does.
+PARAGRAPH = (
+    "Klien menyampaikan bahwa konflik dalam keluarga telah berlangsung lama dan berdampak pada "
+    "pengasuhan anak, pekerjaan, serta hubungan dengan keluarga besar. Konselor mencatat "
+    "keterangan klien, hasil kunjungan rumah, dan keterangan pihak lain yang relevan. "
+)
+
+
+def long_text(length: int = REPORT_LENGTH) -> str:
+    """A section filled to the form's limit, in paragraphs."""
+    paragraphs = (PARAGRAPH * (length // len(PARAGRAPH) + 1))[:length]
+    return paragraphs[: length - 1].rstrip() + "."
+
+
+@dataclass(frozen=True)
+class Scenarios:
+    long_report_case: Case  # awaits the approval of an assessment whose report fills many pages
+    long_report_characters: int
+
+
+def prepare() -> Scenarios:
+    """Write the pending assessments and closures of the cases that wait for a head's decision."""
+    short = {name: "Ringkasan asesmen." for name in ASSESSMENT_SECTIONS}
+    awaiting_assessment = list(
+        Case.objects.filter(stage=Stage.APPROVE_ASSESSMENT).order_by("id").only("pk", "counselor")
+    )
+    long_case = awaiting_assessment[0]
+    assessments = [
+        Assessment(
+            case=case,
+            author_id=case.counselor_id,
+            goals="Komunikasi keluarga membaik.",
+            planned_services=["counseling"],
+            **short,
+        )
+        for case in awaiting_assessment[1:]
+    ]
+    assessments.append(
+        Assessment(
+            case=long_case,
+            author_id=long_case.counselor_id,
+            goals=long_text(),
+            planned_services=["counseling", "accompaniment"],
+            **{name: long_text() for name in ASSESSMENT_SECTIONS},
+        )
+    )
+    Assessment.objects.bulk_create(assessments, batch_size=BATCH)
+    Closure.objects.bulk_create(
+        [
+            Closure(
+                case=case,
+                proposed_by_id=case.counselor_id,
+                reason=ClosureReason.GOALS_ACHIEVED,
+                summary="Tujuan intervensi tercapai.",
+            )
+            for case in Case.objects.filter(stage=Stage.APPROVE_CLOSURE).only("pk", "counselor")
+        ],
+        batch_size=BATCH,
+    )
+    return Scenarios(
+        long_report_case=Case.objects.get(pk=long_case.pk),
+        long_report_characters=(len(ASSESSMENT_SECTIONS) + 1) * len(long_text()),
+    )
+
+
+def open_tasks_of(user: Any, flow_task: Any, *, exclude_cases: set[int] = frozenset()) -> list:
+    """(case id, process id, task id) of the open tasks of `flow_task` that `user` may do now."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    tasks = Task.objects.filter(flow_task=flow_task)
+    tasks = (
+        tasks.filter(status=STATUS.ASSIGNED, owner=user)
+        if user is not None
+        else tasks.filter(status=STATUS.NEW, owner=None)
+    )
+    cases = dict(
+        Case.objects.filter(process_id__in=tasks.values("process_id")).values_list(
+            "process_id", "pk"
+        )
+    )
+    return [
+        (cases[process_id], process_id, task_id)
+        for process_id, task_id in tasks.order_by("id").values_list("process_id", "pk")
+        if process_id in cases and cases[process_id] not in exclude_cases
+    ]

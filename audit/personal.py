@@ -1,17 +1,17 @@
-"""Personal data in the audit log, sealed with a key per data subject that erasure destroys.
+"""Personal data in the audit log, encrypted with a key per data subject that erasure destroys.
 
-The log can never be rewritten, so a person's values go into it only sealed (AES-256-GCM) with a
+The log can never be rewritten, so a person's values go into it only encrypted (AES-256-GCM) with a
 key of their own. Erasing the person destroys that key: the events stay as they were, the chain
-still verifies, and what they sealed can no longer be read by anyone. Readers are told when, by
+still verifies, and what they encrypted can no longer be read by anyone. Readers are told when, by
 whom and why instead.
 
 Subject keys are stored wrapped by a key-encryption key (`AUDIT_KEY_ENCRYPTION_KEY`, or one
 derived from SECRET_KEY when it is unset): a copy of the database alone does not open them.
 
 A subject is an opaque string the caller chooses ("client:12"); this module knows nothing of
-what it names. Events written before sealing existed hold values in clear: the domain declares
-which of their fields are personal and whose they are (`declare_clear_fields`), and once the
-subject is erased, readers mask those values too.
+what it names. Events written before this encryption existed hold values in clear: the domain
+declares which of their fields are personal and whose they are (`declare_clear_fields`), and
+once the subject is erased, readers mask those values too.
 """
 
 import base64
@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from .models import Action, AuditEvent, SubjectKey
 from .services import record
 
-ENVELOPE = "personal"  # the key of `details` that holds an event's sealed personal values
+ENVELOPE = "personal"  # the key of `details` that holds an event's encrypted personal values
 VERSION = 1
 _NONCE_BYTES = 12
 _KEY_BYTES = 32
@@ -114,8 +114,8 @@ def _unwrap(row: SubjectKey) -> bytes:
             "configured (AUDIT_KEY_ENCRYPTION_KEY, its fallbacks, SECRET_KEY_FALLBACKS)."
         )
     wrapped = bytes(row.wrapped_key)
-    nonce, sealed = wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:]
-    return AESGCM(by_id[row.kek_id]).decrypt(nonce, sealed, row.subject.encode())
+    nonce, encrypted = wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:]
+    return AESGCM(by_id[row.kek_id]).decrypt(nonce, encrypted, row.subject.encode())
 
 
 def _key_row(subject: str) -> SubjectKey:
@@ -139,7 +139,7 @@ def is_erased(subject: str) -> bool:
     return SubjectKey.objects.filter(subject=subject, erased_at__isnull=False).exists()
 
 
-# Sealing and revealing.
+# Protecting and revealing.
 
 
 def _present(value: Any) -> bool:
@@ -154,7 +154,7 @@ def _sides(value: Any) -> list[bool]:
 
 
 def protect(subject: str, data: dict[str, Any]) -> dict[str, Any]:
-    """A JSON-safe envelope sealing `data` (a dict of field changes) with the subject's key.
+    """A JSON-safe envelope encrypting `data` (a dict of field changes) with the subject's key.
 
     The field names, and which side of each change held a value, stay readable: they tell a
     reader of an erased event which fields it had, and they are no one's personal data.
@@ -181,7 +181,7 @@ def _erasure_of(row: SubjectKey) -> Erased:
 
 
 def reveal(envelope: dict[str, Any]) -> dict[str, Any] | Erased:
-    """The sealed data, or, once its subject is erased, who erased it, when and why."""
+    """The encrypted data, or, once its subject is erased, who erased it, when and why."""
     row = SubjectKey.objects.get(pk=envelope["key"], subject=envelope["subject"])
     if row.erased_at is not None or row.wrapped_key is None:
         return _erasure_of(row)
@@ -190,25 +190,25 @@ def reveal(envelope: dict[str, Any]) -> dict[str, Any] | Erased:
             _unb64(envelope["nonce"]), _unb64(envelope["ciphertext"]), row.subject.encode()
         )
     except InvalidTag as error:
-        raise ValueError(f"The sealed data of {row.subject} do not open.") from error
+        raise ValueError(f"The encrypted data of {row.subject} do not decrypt.") from error
     return json.loads(plain)
 
 
 def protect_changes(
     subject: str, changes: dict[str, list[Any]], personal: Iterable[str]
 ) -> dict[str, Any]:
-    """Event details for `changes`: the personal fields sealed, the others in clear."""
+    """Event details for `changes`: the personal fields encrypted, the others in clear."""
     personal = set(personal)
-    sealed = {name: pair for name, pair in changes.items() if name in personal}
+    hidden = {name: pair for name, pair in changes.items() if name in personal}
     details: dict[str, Any] = {
         "changes": {name: pair for name, pair in changes.items() if name not in personal}
     }
-    if sealed:
-        details[ENVELOPE] = protect(subject, sealed)
+    if hidden:
+        details[ENVELOPE] = protect(subject, hidden)
     return details
 
 
-# Events from before sealing.
+# Events from before this encryption.
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,7 @@ def _erasure_of_clear_values(event: AuditEvent, changes: dict[str, Any]) -> Eras
 
 
 def readable_changes_of(event: AuditEvent) -> dict[str, list[Any]]:
-    """The event's {field: [before, after]}, sealed ones opened, erased ones as `Erased`."""
+    """The event's {field: [before, after]}, encrypted ones decrypted, erased ones as `Erased`."""
     changes = dict(event.details.get("changes", {}))
     envelope = event.details.get(ENVELOPE)
     if envelope is None:
@@ -258,13 +258,13 @@ def readable_changes_of(event: AuditEvent) -> dict[str, list[Any]]:
         return changes
     revealed = reveal(envelope)
     if isinstance(revealed, Erased):
-        sealed = {
+        hidden = {
             name: [revealed if present else None for present in sides]
             for name, sides in envelope["fields"].items()
         }
     else:
-        sealed = revealed
-    return {**sealed, **changes}
+        hidden = revealed
+    return {**hidden, **changes}
 
 
 # Erasure.
@@ -281,7 +281,7 @@ def erase(
 ) -> SubjectKey:
     """Destroy the subject's key and record that it was done, by whom and why.
 
-    A subject that never had a key (all their events predate sealing) gets an erased row all
+    A subject that never had a key (all their events predate this encryption) gets an erased row all
     the same: it is what tells readers to mask their clear values. `event` goes to the
     erasure event (`obj`, `case`...), `details` beside the subject and the reason: the
     caller's references, never personal values.

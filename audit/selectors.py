@@ -78,7 +78,7 @@ def _display(field: Any, value: Any) -> str:
 
 def readable_changes(event: AuditEvent) -> list[Change]:
     """The event's field changes with the fields' own (translated) labels and choice names."""
-    # Sealed personal values opened, or erased ones as "erased on ... by ..., reason: ...".
+    # Encrypted personal values decrypted, or erased ones as "erased on ... by ..., reason: ...".
     changes = personal.readable_changes_of(event)
     if not changes:
         return []

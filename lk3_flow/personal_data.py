@@ -1,6 +1,6 @@
 """Which values of the case domain are a client's personal data, and whose they are.
 
-The audit log seals these with the client's key (`audit.personal`); erasing a client destroys it.
+The audit log encrypts these with the client's key (`audit.personal`); erasing a client destroys it.
 """
 
 from typing import Any
@@ -47,6 +47,6 @@ def _subject_of_case_event(event: Any) -> str | None:
 
 
 def declare_clear_fields() -> None:
-    """Tell the audit log whose personal values its events from before sealing hold in clear."""
+    """Tell the audit log whose personal values its events from before encryption hold in clear."""
     personal.declare_clear_fields("lk3_flow.Client", CLIENT_FIELDS, _subject_of_client_event)
     personal.declare_clear_fields("lk3_flow.Case", CASE_FIELDS, _subject_of_case_event)

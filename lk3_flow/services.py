@@ -401,7 +401,7 @@ def reopening_of(case: Case, *, reason: str) -> Registration:
 def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reason: str) -> None:
     """Erase a client on their request (UU PDP 27/2022, art. 8): identity gone, service kept.
 
-    The client's key is destroyed, so every personal value the audit log sealed for them is
+    The client's key is destroyed, so every personal value the audit log encrypted for them is
     unreadable from now on. In the case rows the identity (name, NIK, birth date, address,
     village, phone), the household members and the narratives of first contact and withdrawal
     go. What the office must keep as its service record stays: the client's kind, sex and

@@ -53,7 +53,7 @@ def test_each_kind_of_event_is_recorded_with_actor_and_role(client, office, full
     case = full_case
     created = the_event(Action.CASE_CREATED, case=case)
     assert created.actor == office.intake and created.actor_role == "Petugas Registrasi"
-    assert readable_changes_of(created)["complaint"][1] == case.complaint  # sealed, opened
+    assert readable_changes_of(created)["complaint"][1] == case.complaint  # encrypted, decrypted
     assert the_event(Action.CLIENT_CREATED).actor == office.intake
 
     granted = the_event(Action.PERMISSION_GRANTED, case=case)

@@ -1,4 +1,4 @@
-"""Personal data in the audit log: sealed per client, readable to auditors, erasable for good."""
+"""Personal data in the audit log: encrypted per client, readable to auditors, erasable for good."""
 
 import datetime
 import threading
@@ -82,7 +82,7 @@ def test_registration_and_withdrawal_keep_no_personal_value_in_clear(office):
     assert client_created(case.client).object_label == f"K-{case.client.pk:06d}"
 
 
-def test_the_auditor_reads_the_sealed_values(client, office):
+def test_the_auditor_reads_the_encrypted_values(client, office):
     case = withdrawn(office)
     assert changes_of(client_created(case.client))["full name"] == ("—", NAME)
     assert changes_of(client_created(case.client))["NIK"] == ("—", NIK)
@@ -195,7 +195,7 @@ def test_an_erased_client_gets_no_new_record(office):
         personal.protect(f"client:{case.client.pk}", {"complaint": [None, "baru"]})
 
 
-def test_events_from_before_sealing_are_masked_after_erasure(office):
+def test_events_from_before_encryption_are_masked_after_erasure(office):
     """Such events hold their values in clear and cannot change: readers stop showing them."""
     case = withdrawn(office)
     old_client = record(

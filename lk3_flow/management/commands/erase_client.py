@@ -10,7 +10,7 @@ from lk3_flow.models import Client
 class Command(BaseCommand):
     help = (
         "Erase a client's personal data on the decision of the head or the administrator "
-        "(--actor): their identity in the case rows, and every value the audit log sealed with "
+        "(--actor): their identity in the case rows, and every value the audit log encrypted with "
         "their key. Case records and letters already issued are kept."
     )
 

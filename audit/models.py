@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     PASSWORD_RESET_SENT = "password_reset_sent", _("Password reset link sent")
     TASKS_HANDED_OVER = "tasks_handed_over", _("Open tasks handed over")
     DUPLICATE_CHECKED = "duplicate_checked", _("Duplicate client check")
+    PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
 
 
 class AuditEvent(models.Model):
@@ -144,3 +145,35 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} {self.hash}"
+
+
+class SubjectKey(models.Model):
+    """The key that seals one data subject's personal values in the log.
+
+    Erasure clears `wrapped_key` and keeps the row, so that readers can say when, by whom and
+    why the values went; the events themselves never change, and the chain still verifies.
+    """
+
+    subject = models.CharField(_("data subject"), max_length=100, unique=True)
+    wrapped_key = models.BinaryField(null=True, blank=True)
+    kek_id = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    erased_by_name = models.CharField(_("erased by"), max_length=150, blank=True)
+    erasure_reason = models.TextField(_("reason for erasure"), blank=True)
+
+    class Meta:
+        verbose_name = _("personal data key")
+        verbose_name_plural = _("personal data keys")
+
+    def __str__(self) -> str:
+        return self.subject

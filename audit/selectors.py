@@ -20,6 +20,7 @@ from flows.flows import CaseFlow
 from letters.models import Letter
 from lk3_flow.choices import ProblemCategory, Service
 
+from . import personal
 from .models import Action, AuditEvent
 
 DETAIL_LABELS = {
@@ -77,7 +78,8 @@ def _display(field: Any, value: Any) -> str:
 
 def readable_changes(event: AuditEvent) -> list[Change]:
     """The event's field changes with the fields' own (translated) labels and choice names."""
-    changes = event.details.get("changes", {})
+    # Encrypted personal values decrypted, or erased ones as "erased on ... by ..., reason: ...".
+    changes = personal.readable_changes_of(event)
     if not changes:
         return []
     model = apps.get_model(event.object_type) if event.object_type else None

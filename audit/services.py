@@ -15,9 +15,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.text import capfirst
 
 from . import context, sealing
 from .models import Action, AuditEvent
@@ -74,13 +73,6 @@ class ActionRecord:
 _open_action: contextvars.ContextVar[ActionRecord | None] = contextvars.ContextVar(
     "lk3_audit_open_action", default=None
 )
-
-
-def label_by_number(obj: models.Model) -> str:
-    """A label that names the kind of object and its number only ("Klien #12"): for objects
-    whose own text is personal data."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return f"{capfirst(obj._meta.verbose_name)} #{obj.pk}"
 
 
 def current_action() -> ActionRecord | None:

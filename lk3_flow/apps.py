@@ -10,5 +10,8 @@ class LK3FlowConfig(AppConfig):
 
     def ready(self) -> None:
         from .cache import create_cache_tables
+        from .personal_data import declare_clear_fields
+
+        declare_clear_fields()
 
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="lk3_flow.cache")

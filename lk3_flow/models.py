@@ -109,7 +109,8 @@ class Client(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return self.full_name
+        # The label that logs, the audit trail and admin records keep: the number, never the name.
+        return f"K-{self.pk:06d}" if self.pk else "K-?"
 
 
 class HouseholdMember(models.Model):

@@ -11,7 +11,7 @@ from letters import views as letter_views
 from permissions.roles import AUDIT_CASE, MANAGE_CASE
 from permissions.views import AccountViewset, EndAllSessionsView
 
-from . import staff_views, views
+from . import erasure_views, staff_views, views
 
 
 class CaseApp(Application):
@@ -28,6 +28,11 @@ class CaseApp(Application):
         "<int:pk>/ganti-konselor/", views.ReassignCaseView.as_view(), name="reassign"
     )
     workload_path = path("beban-kerja/", views.WorkloadView.as_view(), name="workload")
+    erase_client_path = path(
+        "klien/<int:pk>/hapus-data-pribadi/",
+        erasure_views.EraseClientView.as_view(),
+        name="erase_client",
+    )
     hand_over_path = path(
         "beban-kerja/serahkan/<int:pk>/", views.HandOverTasksView.as_view(), name="hand_over"
     )

@@ -10,19 +10,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from audit import personal
 from audit import services as audit
 from audit.models import Action
 from permissions.selectors import client_name_masked, counselors
 from permissions.services import grant_case_file, revoke_case_file
 
-from . import selectors
+from . import personal_data, selectors
 from .choices import CaseStatus, PartnerResponse, ReferralStatus, Review, Stage
 from .models import (
     Assessment,
@@ -85,12 +86,10 @@ def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Cas
         client.full_clean()
         client.save()
         created = {name: [None, value] for name, value in registration.client_data.items()}
-        audit.record(
-            Action.CLIENT_CREATED,
-            obj=client,
-            details={"changes": created},
-            label=audit.label_by_number(client),
+        details = personal.protect_changes(
+            personal_data.subject(client.pk), created, personal_data.CLIENT_FIELDS
         )
+        audit.record(Action.CLIENT_CREATED, obj=client, details=details)
     for member in registration.members:
         HouseholdMember.objects.create(client=client, **member)
     case = Case(
@@ -104,7 +103,10 @@ def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Cas
     case.save()
     created = {name: [None, value] for name, value in case_data.items()}
     created["number"] = [None, case.number]
-    audit.record(Action.CASE_CREATED, case=case, obj=case, details={"changes": created})
+    details = personal.protect_changes(
+        personal_data.subject(client.pk), created, personal_data.CASE_FIELDS
+    )
+    audit.record(Action.CASE_CREATED, case=case, obj=case, details=details)
     return case
 
 
@@ -181,9 +183,10 @@ def _save_case(case: Case, before: dict[str, Any], fields: list[str], **extra: A
     case.save(update_fields=[*fields, "updated_at"])
     changes = audit.field_changes(before, _case_state(case))
     if changes:
-        audit.record(
-            Action.CASE_CHANGED, case=case, obj=case, details={"changes": changes, **extra}
+        details = personal.protect_changes(
+            personal_data.subject(case.client_id), changes, personal_data.CASE_FIELDS
         )
+        audit.record(Action.CASE_CHANGED, case=case, obj=case, details={**details, **extra})
 
 
 def link_process(case: Case, process: Any) -> None:
@@ -379,6 +382,10 @@ def reopening_of(case: Case, *, reason: str) -> Registration:
         raise ValidationError(_("Only a closed case can be reopened."))
     if not reason.strip():
         raise ValidationError(_("A reason for reopening the case is required."))
+    if personal.is_erased(personal_data.subject(case.client_id)):
+        raise ValidationError(
+            _("This client's personal data were erased: register them as a new client.")
+        )
     return Registration(
         client_data={},
         existing_client=case.client,
@@ -393,4 +400,46 @@ def reopening_of(case: Case, *, reason: str) -> Registration:
             "consent_share_with_partners": case.consent_share_with_partners,
             "reopened_from": case,
         },
+    )
+
+
+@transaction.atomic
+def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reason: str) -> None:
+    """Erase a client on their request (UU PDP 27/2022, art. 8): identity gone, service kept.
+
+    The client's key is destroyed, so every personal value the audit log encrypted for them is
+    unreadable from now on. In the case rows the identity (name, NIK, birth date, address,
+    village, phone), the household members and the narratives of first contact and withdrawal
+    go. What the office must keep as its service record stays: the client's kind, sex and
+    district for the statistics it reports, the case numbers, problem categories and services,
+    the assessments, sessions, referrals and closures, and the letters already issued, which
+    are official records and never change.
+    """
+    if not personal_data.may_erase(actor):
+        raise PermissionDenied(_("Only the head or the administrator may erase personal data."))
+    if not reason.strip():
+        raise ValidationError(_("A reason for the erasure is required."))
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if personal.is_erased(personal_data.subject(client.pk)):
+        raise ValidationError(_("The personal data of this client were already erased."))
+    if client.cases.filter(status=CaseStatus.OPEN).exists():
+        raise ValidationError(
+            _("This client still has an open case: close or withdraw it before the erasure.")
+        )
+    client.full_name = str(client)  # the client's number, which every record still uses
+    client.nik = client.address = client.desa = client.phone = ""
+    client.birth_date = None
+    client.save(update_fields=["full_name", "nik", "address", "desa", "phone", "birth_date"])
+    client.members.all().delete()
+    case_ids = list(client.cases.order_by("pk").values_list("pk", flat=True))
+    client.cases.update(complaint="", withdrawal_reason="")
+    # One event, on the client's latest case so that the auditor reading it meets the erasure;
+    # it names every case it touched.
+    personal.erase(
+        personal_data.subject(client.pk),
+        actor=actor,
+        reason=reason,
+        obj=client,
+        case_id=case_ids[-1] if case_ids else None,
+        details={"case_ids": case_ids},
     )

@@ -23,6 +23,11 @@ if not SECRET_KEY:
     if not DEBUG:
         raise environ.ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=true).")
     SECRET_KEY = "insecure-development-key-only-for-debug"
+# Wraps the per-client keys of personal data in the audit log (audit/personal.py). Unset, a key
+# derived from SECRET_KEY does; set it in production so that rotating SECRET_KEY leaves them be.
+# A retired value goes to the fallbacks, or the keys it wrapped no longer open.
+AUDIT_KEY_ENCRYPTION_KEY = env("AUDIT_KEY_ENCRYPTION_KEY", default="")
+AUDIT_KEY_ENCRYPTION_KEY_FALLBACKS = env.list("AUDIT_KEY_ENCRYPTION_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

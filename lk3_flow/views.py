@@ -30,7 +30,7 @@ from permissions.selectors import (
     openable_case_ids,
 )
 
-from . import selectors
+from . import personal_data, selectors
 from .choices import CaseStatus
 from .filters import CaseFilter
 from .models import Case
@@ -100,6 +100,7 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
             can_withdraw=is_open and may_withdraw_cases(user),
             can_reassign=is_open and case.counselor_id is not None and may_reassign_cases(user),
             can_reopen=case.status == CaseStatus.CLOSED and may_reopen_cases(user),
+            can_erase_client=not is_open and personal_data.may_erase(user),
             openable_related=openable_case_ids(user, related),
             **kwargs,
         )

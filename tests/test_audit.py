@@ -15,6 +15,7 @@ from audit import services as audit_services
 from audit import triggers
 from audit import verification as audit_verification
 from audit.models import Action, AuditEvent, ChainHead
+from audit.personal import readable_changes_of
 from audit.sealing import seal_pending
 from audit.services import record
 from audit.verification import ChainProblem, checkpoint, verify_chain
@@ -54,7 +55,7 @@ def test_each_kind_of_event_is_recorded_with_actor_and_role(client, office, full
     case = full_case
     created = the_event(Action.CASE_CREATED, case=case)
     assert created.actor == office.intake and created.actor_role == "Petugas Registrasi"
-    assert created.details["changes"]["complaint"][1] == case.complaint
+    assert readable_changes_of(created)["complaint"][1] == case.complaint  # encrypted, decrypted
     registration, client_created = the_effect(Action.CLIENT_CREATED)
     assert registration.actor == office.intake and registration.action == Action.CASE_CREATED
     assert "actor_id" not in client_created  # the registration's own actor

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from viewflow.workflow.models import Process, Task
 
+from audit.models import SubjectKey
 from flows import services as flow_services
 from flows.flows import CaseFlow
 from letters.models import Letter
@@ -74,6 +75,8 @@ PROCESS_PAGES = {"case:process_detail", "case:process_cancel", "case:process_cha
 LETTER_PAGES = {"letter_download", "letter_correct"}
 # Heads' pages about a staff member or a role request rather than a case.
 STAFF_PAGES = {"cases:hand_over", "staff:decide_role_request"}
+# Pages about a client rather than a case: the erasure of their personal data.
+CLIENT_PAGES = {"cases:erase_client"}
 TASK_PAGE = re.compile(r"^case:(\w+):(index|detail|execute|assign|unassign|cancel|undo|revive)$")
 
 ROLES = ["intake", "counselor", "head", "auditor", "administrator"]
@@ -130,6 +133,7 @@ def classify(route: Route) -> str:
         ("process", PROCESS_PAGES),
         ("letter", LETTER_PAGES),
         ("staff", STAFF_PAGES),
+        ("client", CLIENT_PAGES),
     ]:
         if route.name in names:
             return kind
@@ -291,6 +295,26 @@ def test_staff_pages_are_for_heads_only(office, world, role):
             else:
                 assert status == 403, (role, method, url, status)
             assert snapshot() == before, (role, method, url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_client_pages_are_for_the_head_and_the_administrator(office, world, role):
+    """An empty POST changes nothing for anyone: the erasure needs a confirmed reason."""
+    client = Client()
+    client.force_login(getattr(office, role))
+    for route in all_routes():
+        if classify(route) != "client":
+            continue
+        url = route.pattern.replace("<int:pk>", str(world["own"].client_id))
+        for method in ("GET", "POST"):
+            before = snapshot()
+            status = fetch(client, method, url).status_code
+            if role in ("head", "administrator"):
+                assert status == 200, (method, url, status)
+            else:
+                assert status == 403, (role, method, url, status)
+            assert snapshot() == before, (role, method, url)
+            assert not SubjectKey.objects.filter(erased_at__isnull=False).exists()
 
 
 def test_a_task_id_from_another_case_or_step_is_refused(client, office, world):

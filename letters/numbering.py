@@ -113,32 +113,46 @@ def letter_number(
         raise
 
 
-# The connection numbers are drawn on, one per thread, as Django keeps its own.
+class _ApartConnection:
+    """A thread's own numbering connection, which Django does not manage.
+
+    Held only by a thread-local, so it is released as the thread ends, and the database session
+    with it: nothing else would close it (Django's `close_all` knows only its own aliases).
+    """
+
+    def __init__(self) -> None:
+        self.wrapper = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def __del__(self) -> None:
+        if self.wrapper.connection is not None:
+            self.wrapper.connection.close()
+
+
 _apart = threading.local()
 
 
 def _apart_connection() -> BaseDatabaseWrapper:
-    wrapper = getattr(_apart, "connection", None)
-    if wrapper is None:
-        wrapper = _apart.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+    held = getattr(_apart, "held", None)
+    if held is None:
+        held = _apart.held = _ApartConnection()
     # As Django does for its own connections between requests: honour CONN_MAX_AGE and
     # replace a connection that broke.
-    wrapper.close_if_unusable_or_obsolete()
-    return wrapper
+    held.wrapper.close_if_unusable_or_obsolete()
+    return held.wrapper
 
 
-def close_apart_connection(**kwargs: Any) -> None:
-    """Close this thread's numbering connection, if it has one (at a thread's or a test's end)."""
-    wrapper = getattr(_apart, "connection", None)
-    if wrapper is not None:
-        wrapper.close()
+def close_apart_connection() -> None:
+    """Close this thread's numbering connection now, if it has one (before dropping a database)."""
+    held = getattr(_apart, "held", None)
+    if held is not None:
+        held.wrapper.close()
 
 
 def close_obsolete_apart_connection(**kwargs: Any) -> None:
     """Between requests, as `django.db.close_old_connections` does for Django's own."""
-    wrapper = getattr(_apart, "connection", None)
-    if wrapper is not None:
-        wrapper.close_if_unusable_or_obsolete()
+    held = getattr(_apart, "held", None)
+    if held is not None:
+        held.wrapper.close_if_unusable_or_obsolete()
 
 
 def _draw_apart(**facts: Any) -> LetterNumber:

@@ -64,7 +64,7 @@ def validate_number_pattern(pattern: str) -> None:
 
 
 class NumberLost(RuntimeError):
-    """The number was voided before its letter could use it (the step outlived the grace)."""
+    """The number was voided between its drawing and its use; the letter must not carry it."""
 
 
 def draws_apart() -> bool:
@@ -162,10 +162,10 @@ def _draw_apart(**facts: Any) -> LetterNumber:
         entry = _draw(wrapper, **facts)
         wrapper.commit()
     except BaseException:
-        wrapper.rollback()
+        # Closing rolls the draw back on the server, whatever state the connection is in.
+        wrapper.close()
         raise
-    finally:
-        wrapper.set_autocommit(True)
+    wrapper.set_autocommit(True)
     return entry
 
 
@@ -229,14 +229,14 @@ def _mark_used(entry: LetterNumber) -> None:
 def _void_at_once(entry: LetterNumber, error: BaseException) -> None:
     """Record why the number stays unused; never raises over the error that made it fail.
 
-    A number that cannot be voided now (the database went away) stays drawn, and `void_unused`
-    voids it later with the general reason.
+    A number that cannot be voided now (the database went away) stays drawn, and
+    `services.void_unused_numbers` voids it later with the general reason.
     """
+    meta = LetterNumber._meta
     try:
         wrapper = _apart_connection()
-        table, status, voided_at, reason, error_class, pk = _quoted(
-            wrapper, LetterNumber._meta.db_table, "status", "voided_at", "void_reason", "void_error"
-        ) + _quoted(wrapper, LetterNumber._meta.pk.column)
+        names = (meta.db_table, "status", "voided_at", "void_reason", "void_error", meta.pk.column)
+        table, status, voided_at, reason, error_class, pk = _quoted(wrapper, *names)
         with wrapper.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET {status} = %s, {voided_at} = %s, {reason} = %s, "

@@ -23,7 +23,7 @@ from audit.chain import GENESIS, content_of, link_hash
 from audit.models import Action, AuditEvent, AuditSeal, ChainHead
 from audit.sealing import seal_pending
 from flows.flows import CaseFlow
-from letters.models import Letter, LetterKind
+from letters.models import Letter, LetterKind, LetterNumber, NumberStatus
 from lk3_flow.choices import CaseStatus, NextStep, ReferralStatus, Stage
 from lk3_flow.models import (
     Case,
@@ -271,6 +271,9 @@ def seed(case_count: int, counselor_count: int = 40, timeline_events: int = 1000
     _create(CaseUserObjectPermission, permissions)
     _create(CounselingSession, sessions)
     _create(Referral, referrals)
+    entries = _create(LetterNumber, [_register_entry(letter) for letter in letters])
+    for letter, entry in zip(letters, entries, strict=True):
+        letter.register_entry = entry
     _create(Letter, letters)
     chain.flush()
     return {"people": people, "long_case": long_case, "events": chain.position}
@@ -301,6 +304,19 @@ def _letter(case: Case, kind: str, signer: Any, when: datetime.datetime) -> Lett
         pdf=f"letters/{year}/{hashlib.sha256(f'file/{token}'.encode()).hexdigest()[:32]}.pdf",
         sha256=token,
         template_version="bench",
+    )
+
+
+def _register_entry(letter: Letter) -> LetterNumber:
+    return LetterNumber(
+        kind=letter.kind,
+        year=letter.issued_on.year,
+        sequence=letter.sequence,
+        number=letter.number,
+        drawn_at=letter.issued_at,
+        drawn_by_id=letter.signer_id,
+        case_id=letter.case_id,
+        status=NumberStatus.USED,
     )
 
 

@@ -1,7 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lk3_flow.uploads import upload_max_bytes
+
+from .models import LetterKind
 
 
 class CompareUploadForm(forms.Form):
@@ -22,3 +26,15 @@ class CompareUploadForm(forms.Form):
 
 class ShortCodeForm(forms.Form):
     code = forms.CharField(label=_("Verification code"), max_length=20)
+
+
+class RegisterFilterForm(forms.Form):
+    """Which part of the letter register to read: a year, and one kind or all."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        self.fields["kind"].choices = [("", _("All kinds")), *LetterKind.choices]

@@ -31,6 +31,20 @@ class LetterStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+class NumberStatus(models.TextChoices):
+    DRAWN = "drawn", _("Being issued")
+    USED = "used", _("Used")
+    VOID = "void", _("Void")
+
+
+class VoidReason(models.TextChoices):
+    ISSUE_FAILED = "issue_failed", _("Issuing the letter failed")
+    STEP_NOT_COMPLETED = (
+        "step_not_completed",
+        _("The step that drew this number did not complete; no letter carries it"),
+    )
+
+
 class InstitutionProfile(models.Model):
     """The letterhead and signing place of the institution; one row, edited by the Pengelola."""
 
@@ -84,6 +98,48 @@ class InstitutionProfile(models.Model):
         return self.name
 
 
+class LetterNumber(models.Model):
+    """One line of the letter register (agenda book): a number drawn, then used or void.
+
+    On PostgreSQL a number is drawn and committed apart from the step that asks for it, so that
+    letters of one kind wait for each other's numbering only, not for each other's rendering. A
+    number whose step then fails is never given again: it stays here, void, with the reason.
+    The case and the person are plain ids, not foreign keys: the row is committed before the
+    step that may have created that case (or that user, in tests) commits, or rolls back.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40, choices=LetterKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("number"), max_length=120, unique=True)
+    drawn_at = models.DateTimeField(_("drawn at"))
+    drawn_by_id = models.BigIntegerField(null=True)
+    case_id = models.BigIntegerField(null=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NumberStatus.choices, default=NumberStatus.DRAWN
+    )
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    void_reason = models.CharField(
+        _("reason for voiding"), max_length=30, choices=VoidReason.choices, blank=True
+    )
+    # The class of the error that voided it, for the technician; never its message, which may
+    # quote the records the letter was about.
+    void_error = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("letter number")
+        verbose_name_plural = _("letter register")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "sequence"], name="one_number_per_sequence"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "drawn_at"], name="letternumber_status_drawn")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class Letter(models.Model):
     """An issued letter. Its bytes never change: a correction is a new letter superseding it."""
 
@@ -93,6 +149,9 @@ class Letter(models.Model):
     kind = models.CharField(_("kind"), max_length=40, choices=LetterKind.choices)
     number = models.CharField(_("number"), max_length=120, unique=True)
     sequence = models.PositiveIntegerField()
+    register_entry = models.OneToOneField(
+        LetterNumber, on_delete=models.PROTECT, related_name="letter"
+    )
     issued_at = models.DateTimeField(_("issued at"))
     issued_on = models.DateField(_("letter date"))
     subject = models.CharField(_("subject"), max_length=300)

@@ -1,13 +1,14 @@
 """Reads about letters and the institution that issues them."""
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from lk3_flow.models import Case
-from permissions.selectors import CaseAccess, case_access
+from permissions.selectors import CaseAccess, case_access, sees_every_case
 
-from .models import InstitutionProfile, Letter, LetterKind
+from .models import InstitutionProfile, Letter, LetterKind, LetterNumber
 
 # What an intake officer may still read once the case has a counselor: what they registered.
 REGISTRATION_LETTERS = (LetterKind.REGISTRATION_RECEIPT, LetterKind.SERVICE_CONSENT)
@@ -51,3 +52,33 @@ def letter_by_short_code(code: str) -> Letter | None:
 def letter_file_names() -> dict[str, str]:
     """The stored file of every letter, by name, with the letter's number."""
     return dict(Letter.objects.values_list("pdf", "number"))
+
+
+# The Pengelola keeps the letter settings, the number pattern among them.
+KEEP_LETTER_SETTINGS = "letters.change_institutionprofile"
+
+
+def may_read_letter_register(user: AbstractBaseUser) -> bool:
+    """Who answers for the agenda book: heads (who sign), auditors, and the Pengelola.
+
+    The register names no client, only case numbers, which it links for those who may open them.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return sees_every_case(user) or user.has_perm(KEEP_LETTER_SETTINGS)
+
+
+def register_years() -> list[int]:
+    """The years the register has numbers of, newest first."""
+    return list(LetterNumber.objects.values_list("year", flat=True).distinct().order_by("-year"))
+
+
+def register_entries(*, year: int, kind: str = "") -> QuerySet:
+    """The register of one year (of one kind, if given): every number in order, kind by kind."""
+    kind_order = models.Case(
+        *(models.When(kind=kind, then=order) for order, kind in enumerate(LetterKind.values))
+    )
+    entries = LetterNumber.objects.filter(year=year)
+    if kind:
+        entries = entries.filter(kind=kind)
+    return entries.select_related("letter__case").order_by(kind_order, "sequence")

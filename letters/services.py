@@ -1,10 +1,13 @@
 """Issuing, storing and correcting letters.
 
 A letter is issued inside the transaction of the step that calls for it: if the step fails, the
-number drawn for it is rolled back with everything else. The stored PDF is never regenerated.
+letter and its file go with everything else. Its number is drawn apart on PostgreSQL (see
+`numbering.draws_apart`) and then stays in the letter register, void. The stored PDF is never
+regenerated.
 """
 
 import base64
+import datetime
 import hashlib
 import secrets
 from typing import Any
@@ -14,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, TextChoices
+from django.db.models import Exists, F, OuterRef, TextChoices
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
@@ -25,14 +28,25 @@ from audit.models import Action
 from lk3_flow.models import Case
 
 from . import content, files
-from .models import InstitutionProfile, Letter, LetterStatus, VerificationTally
-from .numbering import draw_number
+from .models import (
+    InstitutionProfile,
+    Letter,
+    LetterNumber,
+    LetterStatus,
+    NumberStatus,
+    VerificationTally,
+    VoidReason,
+)
+from .numbering import letter_number
 from .rendering import html_to_pdf
 from .selectors import institution_profile
 
 # Raised whenever the letter templates or their stylesheet change in a way that shows.
 TEMPLATE_VERSION = "2026.11-1"
 SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# How long a drawn number may wait for its step before it counts as unused: far longer than
+# any rendering, so that only numbers of steps that are over are voided.
+UNUSED_NUMBER_GRACE = datetime.timedelta(minutes=10)
 
 
 def indonesian_date(day: Any) -> str:
@@ -91,45 +105,74 @@ def render_letter_html(letter: Letter, draft: content.LetterDraft, profile: Any)
         return render_to_string(draft.template_name, context)
 
 
-@transaction.atomic
 def issue_letter(kind: str, case: Case, *, signer: AbstractBaseUser, **records: Any) -> Letter:
-    """Number, render, store and record one letter about the case."""
+    """Number, render, store and record one letter about the case.
+
+    Only the drawing of the number is serialised among letters of one kind; the rendering, which
+    may take seconds, runs after the number is committed (on PostgreSQL).
+    """
     profile = institution_profile()
     draft = content.draft(kind, case, profile, **records)
     issued_at = timezone.now()
     issued_on = timezone.localdate(issued_at)
-    sequence, number = draw_number(profile.number_pattern, kind=kind, on=issued_on)
-    letter = Letter(
-        case=case,
-        kind=kind,
-        number=number,
-        sequence=sequence,
-        issued_at=issued_at,
-        issued_on=issued_on,
-        subject=draft.subject,
-        signer=signer,
-        token=secrets.token_urlsafe(32),
-        short_code=_short_code(),
-        template_version=TEMPLATE_VERSION,
-        **_signer_facts(signer),
-        **{name: records[name] for name in ("session", "referral", "closure") if name in records},
-    )
-    pdf = html_to_pdf(render_letter_html(letter, draft, profile))
-    letter.sha256 = hashlib.sha256(pdf).hexdigest()
-    files.store_pdf(letter, pdf)
-    try:
-        letter.save()
-        audit.record(
-            Action.LETTER_ISSUED,
+    linked = {name: records[name] for name in ("session", "referral", "closure") if name in records}
+    with letter_number(
+        profile.number_pattern, kind=kind, on=issued_on, case_id=case.pk, drawn_by_id=signer.pk
+    ) as entry:
+        letter = Letter(
             case=case,
-            obj=letter,
-            details={"number": number, "kind": kind, "sha256": letter.sha256},
+            kind=kind,
+            number=entry.number,
+            sequence=entry.sequence,
+            register_entry=entry,
+            issued_at=issued_at,
+            issued_on=issued_on,
+            subject=draft.subject,
+            signer=signer,
+            token=secrets.token_urlsafe(32),
+            short_code=_short_code(),
+            template_version=TEMPLATE_VERSION,
+            **_signer_facts(signer),
+            **linked,
         )
-    except BaseException:
-        # This function's transaction rolls back: the number is free again, the file goes too.
-        files.delete_pdf(letter.pdf)
-        raise
+        pdf = html_to_pdf(render_letter_html(letter, draft, profile))
+        letter.sha256 = hashlib.sha256(pdf).hexdigest()
+        files.store_pdf(letter, pdf)
+        try:
+            letter.save()
+            audit.record(
+                Action.LETTER_ISSUED,
+                case=case,
+                obj=letter,
+                details={"number": letter.number, "kind": kind, "sha256": letter.sha256},
+            )
+        except BaseException:
+            # The block's transaction rolls back: the file goes now, not at the request's end.
+            files.delete_pdf(letter.pdf)
+            raise
     return letter
+
+
+def void_unused_numbers(*, older_than: datetime.timedelta = UNUSED_NUMBER_GRACE) -> int:
+    """Void the numbers drawn more than `older_than` ago that no committed letter carries.
+
+    Such a number was drawn by a step that failed after its letter was issued (or whose process
+    died): the step rolled back its letter and the mark "used", not the number. A step still
+    running has its number row-locked (see `numbering.letter_number`): it is skipped, not waited
+    for. Run periodically; returns how many numbers were voided.
+    """
+    now = timezone.now()
+    carried = Exists(Letter.objects.filter(register_entry=OuterRef("pk")))
+    with transaction.atomic():
+        stale = list(
+            LetterNumber.objects.select_for_update(skip_locked=True, no_key=True)
+            .filter(status=NumberStatus.DRAWN, drawn_at__lt=now - older_than)
+            .exclude(carried)
+            .values_list("pk", flat=True)
+        )
+        return LetterNumber.objects.filter(pk__in=stale).update(
+            status=NumberStatus.VOID, voided_at=now, void_reason=VoidReason.STEP_NOT_COMPLETED
+        )
 
 
 @transaction.atomic

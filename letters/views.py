@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -20,11 +21,11 @@ from audit import services as audit
 from audit.models import Action
 from flows.forms import ReasonForm
 from lk3_flow.throttling import limited_per_address
-from permissions.selectors import may_withdraw_cases
+from permissions.selectors import may_withdraw_cases, openable_case_ids
 
 from . import selectors, services
-from .forms import CompareUploadForm, ShortCodeForm
-from .models import Letter
+from .forms import CompareUploadForm, RegisterFilterForm, ShortCodeForm
+from .models import Letter, NumberStatus
 
 
 class DownloadLetterView(LoginRequiredMixin, generic.View):
@@ -82,6 +83,47 @@ class CorrectLetterView(LoginRequiredMixin, generic.FormView):
             % {"old": self.letter.number, "new": replacement.number},
         )
         return HttpResponseRedirect(reverse("cases:detail", args=[self.letter.case_id]))
+
+
+class LetterRegisterView(LoginRequiredMixin, generic.ListView):
+    """The agenda book: every number of a year, kind by kind, used or void and why."""
+
+    template_name = "letters/register.html"
+    paginate_by = 50
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not selectors.may_read_letter_register(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        this_year = timezone.localdate().year
+        years = selectors.register_years() or [this_year]
+        year = this_year if this_year in years else years[0]
+        data = {"year": self.request.GET.get("year", year), "kind": self.request.GET.get("kind")}
+        self.form = RegisterFilterForm(data, years=years)
+        # A year or kind that does not exist is said so, and the default part is shown.
+        kind = ""
+        if self.form.is_valid():
+            year, kind = self.form.cleaned_data["year"], self.form.cleaned_data["kind"]
+        return selectors.register_entries(year=year, kind=kind)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        entries = context["page_obj"].object_list
+        used = [entry.letter for entry in entries if entry.status == NumberStatus.USED]
+        openable = openable_case_ids(self.request.user, [letter.case_id for letter in used])
+        context["form"] = self.form
+        context["rows"] = [
+            {
+                "entry": entry,
+                "letter": letter,
+                "case": letter.case if letter and letter.case_id in openable else None,
+            }
+            for entry in entries
+            for letter in [entry.letter if entry.status == NumberStatus.USED else None]
+        ]
+        return context
 
 
 # Anyone may open these pages; each address gets a bounded share of them.

@@ -92,6 +92,7 @@ urlpatterns = [
     path(
         "surat/<int:pk>/koreksi/", letter_views.CorrectLetterView.as_view(), name="letter_correct"
     ),
+    path("surat/agenda/", letter_views.LetterRegisterView.as_view(), name="letter_register"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/logout-everywhere/",

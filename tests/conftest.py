@@ -2,6 +2,7 @@ import pytest
 from django.db import connections
 
 from audit import triggers
+from letters import numbering
 from tests.factories import Office
 
 
@@ -25,3 +26,11 @@ def _audit_log_wiped_after_transactional_tests(request):
     request.getfixturevalue("_django_db_helper")
     yield
     triggers.remove(connections["default"])
+
+
+@pytest.fixture(autouse=True)
+def _letter_number_connection_closed():
+    """Letter numbers are drawn on a connection Django does not close; the test database can
+    only be dropped once it is."""
+    yield
+    numbering.close_apart_connection()

@@ -17,8 +17,17 @@ from django.utils import timezone
 from flows import services as flow_services
 from letters import services as letter_services
 from letters.content import draft
-from letters.models import InstitutionProfile, Letter, LetterKind, LetterStatus, PaperSize
-from letters.numbering import format_number, roman_month, validate_number_pattern
+from letters.models import (
+    InstitutionProfile,
+    Letter,
+    LetterKind,
+    LetterNumber,
+    LetterStatus,
+    NumberStatus,
+    PaperSize,
+    VoidReason,
+)
+from letters.numbering import draws_apart, format_number, roman_month, validate_number_pattern
 from letters.rendering import html_to_pdf
 from letters.selectors import institution_profile
 from lk3_flow import services
@@ -46,6 +55,14 @@ def date_line(day: datetime.date) -> str:
 
 def letters_of(case: Case, kind: str) -> list[Letter]:
     return list(Letter.objects.filter(case=case, kind=kind).order_by("id"))
+
+
+def next_sequence(kind: str, year: int | None = None) -> int:
+    """The sequence the next letter of this kind will get. On PostgreSQL numbers are committed
+    apart from the test's transaction, so earlier tests' numbers stay drawn; counted from here."""
+    year = year or timezone.localdate().year
+    last = LetterNumber.objects.filter(kind=kind, year=year).order_by("-sequence").first()
+    return last.sequence + 1 if last else 1
 
 
 def schedule_next(office, case: Case) -> Case:
@@ -131,11 +148,15 @@ def test_referral_summary_only_with_consent(office):
 
 
 def test_numbers_are_a_gap_free_sequence_per_kind(office):
+    kinds = (LetterKind.REGISTRATION_RECEIPT, LetterKind.SERVICE_CONSENT, LetterKind.ASSIGNMENT)
+    receipt, consent, assignment = (next_sequence(kind) for kind in kinds)
     first, second = office.register(), office.register(full_name="Klien Kedua")
     receipts = [letters_of(c, LetterKind.REGISTRATION_RECEIPT)[0] for c in (first, second)]
-    assert [letter.sequence for letter in receipts] == [1, 2]
-    assert letters_of(second, LetterKind.SERVICE_CONSENT)[0].sequence == 2
-    assert office.assign(first).letters.get(kind=LetterKind.ASSIGNMENT).sequence == 1
+    assert [letter.sequence for letter in receipts] == [receipt, receipt + 1]
+    assert letters_of(second, LetterKind.SERVICE_CONSENT)[0].sequence == consent + 1
+    assigned = office.assign(first).letters.get(kind=LetterKind.ASSIGNMENT)
+    assert assigned.sequence == assignment
+    assert assigned.register_entry.status == NumberStatus.USED
 
 
 @pytest.mark.parametrize("month", range(1, 13))
@@ -164,15 +185,19 @@ def test_a_letter_issued_at_2330_utc_on_31_december_is_dated_and_numbered_in_the
     office.register()  # a letter of the old year
     instant = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC)
     monkeypatch.setattr(timezone, "now", lambda: instant)
+    sequence = next_sequence(LetterKind.REGISTRATION_RECEIPT, 2027)
     case = office.register(full_name="Klien Tahun Baru")
     receipt = letters_of(case, LetterKind.REGISTRATION_RECEIPT)[0]
     assert receipt.issued_on == datetime.date(2027, 1, 1)
-    assert receipt.number == "001/TBP/LK3-LBK/I/2027"
+    assert receipt.number == f"{sequence:03d}/TBP/LK3-LBK/I/2027"
     assert "Rangkasbitung, 1 Januari 2027" in pdf_text(receipt)
 
 
-def test_a_failing_step_issues_nothing_and_consumes_no_number(office, monkeypatch):
+def test_a_failing_step_issues_nothing_and_its_number_is_void_or_free(office, monkeypatch):
+    """Free again where the number is drawn in the step's transaction (SQLite), void with the
+    reason where it is drawn apart (PostgreSQL): never given twice, never missing."""
     case = office.register()
+    sequence = next_sequence(LetterKind.ASSIGNMENT)
 
     def broken_renderer(html: str) -> bytes:
         raise RuntimeError("printer on fire")
@@ -186,7 +211,21 @@ def test_a_failing_step_issues_nothing_and_consumes_no_number(office, monkeypatc
     assert [t.flow_task.name for t in flow_services.open_tasks(case)] == ["assign_counselor"]
     monkeypatch.undo()
     case = office.assign(case)
-    assert case.letters.get(kind=LetterKind.ASSIGNMENT).sequence == 1
+    assigned = case.letters.get(kind=LetterKind.ASSIGNMENT)
+    drawn = LetterNumber.objects.filter(
+        kind=LetterKind.ASSIGNMENT, year=assigned.issued_on.year, sequence__gte=sequence
+    )
+    if draws_apart():
+        assert assigned.sequence == sequence + 1
+        void = drawn.get(sequence=sequence)
+        assert (void.status, void.void_reason, void.void_error) == (
+            NumberStatus.VOID,
+            VoidReason.ISSUE_FAILED,
+            "RuntimeError",
+        )
+    else:
+        assert assigned.sequence == sequence
+        assert list(drawn) == [assigned.register_entry]
 
 
 def test_f4_paper(office):
@@ -358,6 +397,7 @@ def test_institution_profile_shapes_the_letterhead(office):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
 def test_parallel_issuing_gives_distinct_gap_free_numbers(office):
+    first = next_sequence(LetterKind.ASSIGNMENT)
     cases = [office.assign(office.register(full_name=f"Klien Paralel {n}")) for n in range(4)]
     errors: list[BaseException] = []
     barrier = threading.Barrier(len(cases))
@@ -381,4 +421,5 @@ def test_parallel_issuing_gives_distinct_gap_free_numbers(office):
     sequences = sorted(
         Letter.objects.filter(kind=LetterKind.ASSIGNMENT).values_list("sequence", flat=True)
     )
-    assert sequences == list(range(1, 4 + 12 + 1))  # 4 from the assignments, 12 in parallel
+    # 4 from the assignments, 12 in parallel
+    assert sequences == list(range(first, first + 4 + 12))

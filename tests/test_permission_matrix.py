@@ -61,6 +61,7 @@ LISTS = {
     "audit:index",
     "case:intake:execute",
     "staff:index",
+    "letter_register",
 }
 CASE_PAGES = {
     "cases:detail",

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "flows",
     "letters",
     "audit",
+    "auditor",
     "permissions",
 ]
 

@@ -21,8 +21,7 @@ from audit.services import record
 from flows import services as flow_services
 from letters.models import Letter, LetterKind
 from lk3_flow.choices import NextStep, ReferralStatus
-from tests.factories import PASSWORD, Office, search
-from tests.pdf import extract_text
+from tests.factories import PASSWORD, Office
 
 pytestmark = pytest.mark.django_db
 
@@ -272,90 +271,3 @@ def test_the_first_event_after_a_commit_reads_the_head_again():
     statements = [query["sql"].split()[0] for query in queries if "audit_" in query["sql"]]
     assert statements == ["SELECT", "UPDATE", "INSERT"]
     assert verify_chain() == (2, None)
-
-
-def test_timeline_shows_a_complete_lifecycle_in_order(client, office, full_case):
-    client.force_login(office.auditor)
-    response = client.get(reverse("audit:timeline", args=[full_case.pk]))
-    assert response.status_code == 200
-    entries = response.context["entries"]
-    positions = [entry.event.position for entry in entries]
-    assert positions == sorted(positions)
-    completed_steps = [
-        entry.event.details["step"]
-        for entry in entries
-        if entry.event.action == Action.TASK_COMPLETED
-    ]
-    assert completed_steps.index("intake") < completed_steps.index("assign_counselor")
-    assert completed_steps.index("assessment") < completed_steps.index("approve_assessment")
-    assert completed_steps[-1] == "end"
-    html = response.content.decode()
-    assert "Ganti." in html  # the returned comment
-    for letter in full_case.letters.all():
-        assert reverse("letter_download", args=[letter.pk]) in html
-    assert "Konselor" in html and "Pimpinan" in html
-    viewed = the_event(Action.CASE_VIEWED, case=full_case)
-    assert viewed.actor == office.auditor and viewed.details["page"] == "audit timeline"
-
-
-def test_timeline_filters(client, office, full_case):
-    client.force_login(office.auditor)
-    url = reverse("audit:timeline", args=[full_case.pk])
-    by_counselor = search(client, url, {"actor": office.counselor.pk}).context["entries"]
-    assert by_counselor and all(e.event.actor_id == office.counselor.pk for e in by_counselor)
-    returns = search(client, url, {"action": Action.TASK_RETURNED}).context["entries"]
-    assert [e.event.action for e in returns] == [Action.TASK_RETURNED]
-
-
-def test_timeline_query_count_does_not_grow_with_events(client, office):
-    case = office.assign(office.register())
-    client.force_login(office.auditor)
-    url = reverse("audit:timeline", args=[case.pk])
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    for _ in range(60):
-        record(Action.CASE_VIEWED, case=case, obj=case, actor=office.head)
-    with CaptureQueriesContext(connection) as many:
-        client.get(url)
-    assert len(many) == len(few)
-
-
-def test_exports_state_the_chain_head_and_are_audited(client, office, full_case):
-    client.force_login(office.auditor)
-    csv_response = client.get(reverse("audit:timeline_csv", args=[full_case.pk]))
-    rows = b"".join(csv_response.streaming_content).decode().splitlines()
-    events = AuditEvent.objects.filter(case=full_case).count()
-    assert len(rows) == 1 + events  # a header, then every event, the export itself included
-    exported = the_event(Action.EXPORTED)
-    assert exported.actor == office.auditor and exported.details["format"] == "csv"
-
-    pdf_response = client.get(reverse("audit:timeline_pdf", args=[full_case.pk]))
-    assert pdf_response["Content-Type"] == "application/pdf"
-    head = the_event(Action.EXPORTED).details["head"]
-    text = extract_text(pdf_response.content)
-    assert head[:32] in text.replace(" ", "")
-    assert full_case.number in text
-
-
-def test_only_auditors_use_the_workspace_and_nothing_there_writes(client, office, full_case):
-    urls = [
-        reverse("audit:index"),
-        reverse("audit:timeline", args=[full_case.pk]),
-        reverse("audit:timeline_csv", args=[full_case.pk]),
-    ]
-    for user in (office.head, office.counselor, office.intake):
-        client.force_login(user)
-        for url in urls:
-            assert client.get(url).status_code == 403, (user, url)
-    client.force_login(office.auditor)
-    found = search(client, reverse("audit:index"), {"number": full_case.number[-4:]})
-    assert full_case.number in found.content.decode()
-    assert the_event(Action.AUDIT_SEARCHED).details == {
-        "fields": ["number"],
-        "case_ids": [full_case.pk],
-    }
-    before = AuditEvent.objects.count()
-    for url in urls[:2]:  # a search form posts its terms, which only the session keeps
-        assert client.post(url, {"number": "x", "action": "exported"}).status_code == 302
-    assert client.post(urls[2]).status_code == 405
-    assert AuditEvent.objects.count() == before

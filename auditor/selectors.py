@@ -190,7 +190,7 @@ class Line:
                     _("Automatic steps"),
                     format_html_join(
                         "",
-                        '<div class="lk3-step">{}{}</div>',
+                        '<div class="lk3-step"><div class="lk3-step-title">{}</div>{}</div>',
                         (
                             (_step_title(step, link_letters), _step_body(step, link_letters))
                             for step in self.steps

@@ -389,6 +389,18 @@ def _principal(events: list[AuditEvent]) -> AuditEvent:
     return events[0]
 
 
+def _named_return(step: Step, principal: AuditEvent, group: list[AuditEvent]) -> Step:
+    """A return names the task it returned: its own event is about the record, not the task."""
+    if principal.action != Action.TASK_RETURNED:
+        return step
+    returned = next(
+        (e for e in group if e.action == Action.TASK_COMPLETED and _is_human_task(e)), None
+    )
+    return (
+        replace(step, title=f"{step.title}: {step_title(returned.details)}") if returned else step
+    )
+
+
 def _group_key(position: int, case_id: int | None, request_id: str) -> tuple[Any, ...]:
     """Events of one request and one case make one line; an event without request stands alone."""
     return (case_id, request_id) if request_id else (position,)
@@ -434,7 +446,7 @@ def lines(events: Iterable[AuditEvent]) -> list[Line]:
                 principal,
                 group,
                 vocabulary.when(principal.occurred_at),
-                vocabulary.event_step(principal, letters),
+                _named_return(vocabulary.event_step(principal, letters), principal, group),
                 steps,
             )
         )

@@ -90,6 +90,7 @@ def test_old_events_of_one_request_make_one_line_led_by_what_the_person_did(
     titles = [line.title for line in lines]
     assert titles.count("Task completed: Counseling session") == 3
     returned = next(line for line in lines if line.event.action == Action.TASK_RETURNED)
+    assert returned.title == "Returned with comment: Referral approval"
     assert returned.principal.comment == "Ganti."
     assert any(step.title == "Task completed: Referral approval" for step in returned.steps)
     session = next(line for line in lines if line.title == "Task completed: Counseling session")

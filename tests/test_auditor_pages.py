@@ -233,7 +233,8 @@ def test_exports_state_their_checkpoint_and_are_recorded(client, office, full_ca
         .order_by("position")
         .values_list("position", flat=True)
     )
-    assert [row[5] for row in lines if row[4] == "Returned with comment"] == ["Ganti."]
+    returned = "Returned with comment: Referral approval"
+    assert [row[5] for row in lines if row[4] == returned] == ["Ganti."]
 
     pdf = in_english(client).get(reverse("audit:timeline_pdf", args=[full_case.pk]))
     assert pdf["Content-Type"] == "application/pdf"

@@ -243,18 +243,12 @@ def _erasure_of_clear_values(event: AuditEvent, changes: dict[str, Any]) -> Eras
     return _erasure_of(row) if row is not None else None
 
 
-def readable_changes_of(event: AuditEvent) -> dict[str, list[Any]]:
-    """The event's {field: [before, after]}, encrypted ones decrypted, erased ones as `Erased`."""
-    changes = dict(event.details.get("changes", {}))
-    envelope = event.details.get(ENVELOPE)
+def revealed_changes(details: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} of an event's or an effect's details: encrypted values decrypted,
+    erased ones as `Erased`, clear ones as they are."""
+    changes = dict(details.get("changes", {}))
+    envelope = details.get(ENVELOPE)
     if envelope is None:
-        erased = _erasure_of_clear_values(event, changes)
-        if erased is not None:
-            personal = _clear_fields[event.object_type].fields
-            changes = {
-                name: _masked(pair, erased) if name in personal else pair
-                for name, pair in changes.items()
-            }
         return changes
     revealed = reveal(envelope)
     if isinstance(revealed, Erased):
@@ -265,6 +259,21 @@ def readable_changes_of(event: AuditEvent) -> dict[str, list[Any]]:
     else:
         hidden = revealed
     return {**hidden, **changes}
+
+
+def readable_changes_of(event: AuditEvent) -> dict[str, list[Any]]:
+    """`revealed_changes` of the event; an event from before encryption held its values in
+    clear, and those of an erased subject read as `Erased` too."""
+    if ENVELOPE in event.details:
+        return revealed_changes(event.details)
+    changes = dict(event.details.get("changes", {}))
+    erased = _erasure_of_clear_values(event, changes)
+    if erased is None:
+        return changes
+    personal = _clear_fields[event.object_type].fields
+    return {
+        name: _masked(pair, erased) if name in personal else pair for name, pair in changes.items()
+    }
 
 
 # Erasure.

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
-from audit import views as audit_views
+from auditor import views as audit_views
 from flows.flows import CaseFlow
 from flows.viewset import CaseFlowViewset
 from letters import views as letter_views
@@ -43,7 +43,7 @@ class AuditApp(Application):
     icon = "policy"
     app_name = "audit"
     permission = AUDIT_CASE
-    menu_template_name = "audit/menu.html"
+    menu_template_name = "auditor/menu.html"
 
     index_path = path("", audit_views.CaseSearchView.as_view(), name="index")
     timeline_path = path("kasus/<int:pk>/", audit_views.CaseTimelineView.as_view(), name="timeline")

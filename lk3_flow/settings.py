@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "flows",
     "letters",
     "audit",
+    "auditor",
     "permissions",
 ]
 

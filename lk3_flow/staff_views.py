@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from audit.selectors import timeline
+from auditor.selectors import lines
 from permissions.forms import RoleDecisionForm
 from permissions.models import RoleRequest
 from permissions.selectors import (
@@ -47,7 +47,7 @@ class StaffChangesView(HeadsOnly, generic.ListView):
             (role_request, may_decide_role_request(user, role_request))
             for role_request in pending_role_requests()
         ]
-        context["entries"] = list(timeline(context["page_obj"].object_list))
+        context["entries"] = lines(context["page_obj"].object_list)
         return context
 
 

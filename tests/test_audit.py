@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,8 +22,7 @@ from flows import services as flow_services
 from letters.models import Letter, LetterKind
 from lk3_flow.choices import NextStep, ReferralStatus
 from tests.audit_shapes import actions_in, effects_of, the_effect
-from tests.factories import PASSWORD, Office, search
-from tests.pdf import extract_text
+from tests.factories import PASSWORD, Office
 
 pytestmark = pytest.mark.django_db
 
@@ -234,102 +232,3 @@ def test_times_without_a_fraction_of_a_second_verify(office, monkeypatch):
     assert AuditEvent.objects.get(pk=event.pk).occurred_at == on_the_second
     seal_pending()
     assert verify_chain() == (AuditEvent.objects.get(pk=event.pk).seal.position, None)
-
-
-def test_timeline_shows_a_complete_lifecycle_in_order(client, office, full_case):
-    client.force_login(office.auditor)
-    response = client.get(reverse("audit:timeline", args=[full_case.pk]))
-    assert response.status_code == 200
-    entries = response.context["entries"]
-    ids = [entry.event.pk for entry in entries]
-    assert ids == sorted(ids)
-    # A person's step is an event; the automatic steps it set off are among its effects.
-    completed_steps = [
-        details["step"]
-        for entry in entries
-        for action, details in [
-            (entry.event.action, entry.event.details),
-            *((effect["action"], effect["details"]) for effect in effects_of(entry.event)),
-        ]
-        if action == Action.TASK_COMPLETED
-    ]
-    assert completed_steps.index("intake") < completed_steps.index("assign_counselor")
-    assert completed_steps.index("assessment") < completed_steps.index("approve_assessment")
-    assert completed_steps[-1] == "end"
-    html = response.content.decode()
-    assert "Ganti." in html  # the returned comment
-    # Letters are issued by the steps that call for them: each is an effect of its step's event,
-    # labelled with its number (the timeline links them from there).
-    issued = {
-        (effect["object_id"], effect["label"])
-        for entry in entries
-        for effect in effects_of(entry.event)
-        if effect["action"] == Action.LETTER_ISSUED
-    }
-    assert issued == {(str(letter.pk), letter.number) for letter in full_case.letters.all()}
-    assert "Konselor" in html and "Pimpinan" in html
-    viewed = the_event(Action.CASE_VIEWED, case=full_case)
-    assert viewed.actor == office.auditor and viewed.details["page"] == "audit timeline"
-
-
-def test_timeline_filters(client, office, full_case):
-    client.force_login(office.auditor)
-    url = reverse("audit:timeline", args=[full_case.pk])
-    by_counselor = search(client, url, {"actor": office.counselor.pk}).context["entries"]
-    assert by_counselor and all(e.event.actor_id == office.counselor.pk for e in by_counselor)
-    returns = search(client, url, {"action": Action.TASK_RETURNED}).context["entries"]
-    assert [e.event.action for e in returns] == [Action.TASK_RETURNED]
-
-
-def test_timeline_query_count_does_not_grow_with_events(client, office):
-    case = office.assign(office.register())
-    client.force_login(office.auditor)
-    url = reverse("audit:timeline", args=[case.pk])
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    for _ in range(60):
-        record(Action.CASE_VIEWED, case=case, obj=case, actor=office.head)
-    with CaptureQueriesContext(connection) as many:
-        client.get(url)
-    assert len(many) == len(few)
-
-
-def test_exports_state_the_chain_head_and_are_audited(client, office, full_case):
-    client.force_login(office.auditor)
-    csv_response = client.get(reverse("audit:timeline_csv", args=[full_case.pk]))
-    rows = b"".join(csv_response.streaming_content).decode().splitlines()
-    events = AuditEvent.objects.filter(case=full_case).count()
-    assert len(rows) == 1 + events  # a header, then every event, the export itself included
-    exported = the_event(Action.EXPORTED)
-    assert exported.actor == office.auditor and exported.details["format"] == "csv"
-
-    pdf_response = client.get(reverse("audit:timeline_pdf", args=[full_case.pk]))
-    assert pdf_response["Content-Type"] == "application/pdf"
-    head = the_event(Action.EXPORTED).details["head"]
-    text = extract_text(pdf_response.content)
-    assert head[:32] in text.replace(" ", "")
-    assert full_case.number in text
-
-
-def test_only_auditors_use_the_workspace_and_nothing_there_writes(client, office, full_case):
-    urls = [
-        reverse("audit:index"),
-        reverse("audit:timeline", args=[full_case.pk]),
-        reverse("audit:timeline_csv", args=[full_case.pk]),
-    ]
-    for user in (office.head, office.counselor, office.intake):
-        client.force_login(user)
-        for url in urls:
-            assert client.get(url).status_code == 403, (user, url)
-    client.force_login(office.auditor)
-    found = search(client, reverse("audit:index"), {"number": full_case.number[-4:]})
-    assert full_case.number in found.content.decode()
-    assert the_event(Action.AUDIT_SEARCHED).details == {
-        "fields": ["number"],
-        "case_ids": [full_case.pk],
-    }
-    before = AuditEvent.objects.count()
-    for url in urls[:2]:  # a search form posts its terms, which only the session keeps
-        assert client.post(url, {"number": "x", "action": "exported"}).status_code == 302
-    assert client.post(urls[2]).status_code == 405
-    assert AuditEvent.objects.count() == before

@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -13,10 +14,11 @@ from django.utils import timezone, translation
 
 from audit import personal
 from audit.models import Action, AuditEvent, SubjectKey
+from audit.personal import readable_changes_of, revealed_changes
 from audit.sealing import seal_pending
-from audit.selectors import readable_changes
 from audit.services import record
 from audit.verification import verify_chain
+from auditor.selectors import readable_changes
 from flows import services as flow_services
 from letters.models import Letter
 from lk3_flow import personal_data, services
@@ -56,14 +58,23 @@ def raw_audit_text() -> str:
         return "\n".join(" ".join(str(value) for value in row) for row in cursor.fetchall())
 
 
-def changes_of(event: AuditEvent) -> dict[str, tuple[str, str]]:
+def changes_of(event: AuditEvent | dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The readable changes of an event, or of an effect within one."""
+    if isinstance(event, AuditEvent):
+        object_type, changes = event.object_type, readable_changes_of(event)
+    else:
+        object_type, changes = event["object_type"], revealed_changes(event["details"])
     with translation.override("en"):
-        return {change.label: (change.before, change.after) for change in readable_changes(event)}
+        return {c.label: (c.before, c.after) for c in readable_changes(object_type, changes)}
 
 
-def client_created(client: Client) -> AuditEvent:
-    return AuditEvent.objects.get(
-        action=Action.CLIENT_CREATED, object_type="lk3_flow.Client", object_id=str(client.pk)
+def client_created(client: Client) -> dict[str, Any]:
+    """The registration's effect that created the client."""
+    return next(
+        effect
+        for event in AuditEvent.objects.order_by("-pk")
+        for effect in effects_of(event)
+        if effect["action"] == Action.CLIENT_CREATED and effect["object_id"] == str(client.pk)
     )
 
 
@@ -79,7 +90,7 @@ def test_registration_and_withdrawal_keep_no_personal_value_in_clear(office):
     for value in PERSONAL_VALUES:
         assert value not in text, value
     assert case.number in text  # what is not personal stays readable to anyone with the table
-    assert client_created(case.client).object_label == f"K-{case.client.pk:06d}"
+    assert client_created(case.client)["label"] == f"K-{case.client.pk:06d}"
 
 
 def test_the_auditor_reads_the_encrypted_values(client, office):

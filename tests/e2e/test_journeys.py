@@ -224,9 +224,13 @@ def test_a_case_from_registration_to_closure(people, office, live_server, tmp_pa
     auditor.page.wait_for_url(re.compile(r".*/audit/kasus/\d+/$"))
     expect(auditor.page.locator("h1.vf-card__title")).to_contain_text(number)
     expect(auditor.page.locator(".lk3-event-task_completed").first).to_be_visible()
-    steps = auditor.page.locator(
-        ".lk3-event-task_completed td:nth-child(3) small"
-    ).all_inner_texts()
+    # One line per action, the task it completed or returned named after the action.
+    titles = auditor.page.locator(".lk3-event .lk3-what").all_inner_texts()
+    steps = [
+        title.split(": ", 1)[1]
+        for title in titles
+        if title.startswith(("Tugas diselesaikan: ", "Dikembalikan dengan catatan: "))
+    ]
     expected = [
         "Registrasi klien dan kasus",
         "Penunjukan konselor",

@@ -4,13 +4,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import Action
 from lk3_flow.choices import Stage
 from lk3_flow.fields import BoundedDateFormField
 from lk3_flow.filters import BoundedDateFilter
 from lk3_flow.models import Case
 from permissions.selectors import cases_named_for, counselors
-
-from .models import Action
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -399,15 +399,17 @@ def _principal(events: list[AuditEvent]) -> AuditEvent:
 
 
 def _named_return(step: Step, principal: AuditEvent, group: list[AuditEvent]) -> Step:
-    """A return names the task it returned: its own event is about the record, not the task."""
+    """A return names the task it returned: the step its event was recorded in, or (for events
+    written one per transition) the human task completed beside it."""
     if principal.action != Action.TASK_RETURNED:
         return step
-    returned = next(
-        (e for e in group if e.action == Action.TASK_COMPLETED and _is_human_task(e)), None
-    )
-    return (
-        replace(step, title=f"{step.title}: {step_title(returned.details)}") if returned else step
-    )
+    title = step_title(principal.details)
+    if not title:
+        returned = next(
+            (e for e in group if e.action == Action.TASK_COMPLETED and _is_human_task(e)), None
+        )
+        title = step_title(returned.details) if returned else ""
+    return replace(step, title=f"{step.title}: {title}") if title else step
 
 
 def _group_key(position: int, case_id: int | None, request_id: str) -> tuple[Any, ...]:

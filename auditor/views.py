@@ -36,7 +36,19 @@ def _chain_position(event: AuditEvent) -> int | str:
 
 
 class AuditorOnly(LoginRequiredMixin, PermissionRequiredMixin):
+    """The auditor's pages; each tells how far the chain is sealed, and whether the sealer keeps
+    its promised bound."""
+
     permission_required = AUDIT_CASE
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        seal = status()
+        return super().get_context_data(
+            seal=seal,
+            seal_late=seal.late(),
+            seal_bound_seconds=int(seal.bound.total_seconds()),
+            **kwargs,
+        )
 
 
 class CaseSearchView(AuditorOnly, SearchFormMixin, generic.ListView):

@@ -13,9 +13,12 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
 from audit.context import acting_as
+from audit.context import current as current_circumstances
 from audit.models import Action, AuditEvent
+from audit.sealing import seal_pending
+from audit.sealing import status as sealing_status
 from audit.services import record
-from auditor.selectors import LINES_PER_PAGE
+from auditor.selectors import LINES_PER_PAGE, lines
 from letters.models import Letter
 from lk3_flow.choices import NextStep, ReferralStatus, Stage
 from lk3_flow.models import Case
@@ -31,7 +34,7 @@ RAW = re.compile(
 
 
 def the_event(action: str, **filters):
-    return AuditEvent.objects.filter(action=action, **filters).latest("position")
+    return AuditEvent.objects.filter(action=action, **filters).latest("pk")
 
 
 def timeline(client, case, query: str = ""):
@@ -75,18 +78,16 @@ def full_case(office):
     return office.review_closure(office.propose_closure(case))
 
 
-def test_old_events_of_one_request_make_one_line_led_by_what_the_person_did(
+def test_a_lifecycle_reads_one_line_per_action_led_by_what_the_person_did(
     client, office, full_case
 ):
     client.force_login(office.auditor)
     response = timeline(client, full_case)
     lines = response.context["lines"]
     events = AuditEvent.objects.filter(case=full_case).count()
-    assert 0 < len(lines) < events / 2  # most events were automatic steps of an action
+    assert 0 < len(lines) == events  # one event per action, its automatic steps inside it
     for line in lines:
         assert len({(e.request_id, e.case_id) for e in line.events}) == 1
-        positions = [e.position for e in line.events]
-        assert positions == sorted(positions)
     titles = [line.title for line in lines]
     assert titles.count("Task completed: Counseling session") == 3
     returned = next(line for line in lines if line.event.action == Action.TASK_RETURNED)
@@ -176,7 +177,7 @@ def test_the_timeline_is_paged_and_pages_keep_the_filter(client, office):
     pages = first.context["page_obj"].paginator.num_pages
     last = timeline(client, case, f"?page={pages}")
     assert last.context["lines"][-1].event == the_event(Action.CASE_VIEWED, case=case)
-    shown = [line.event.position for page in range(1, pages + 1)
+    shown = [line.event.pk for page in range(1, pages + 1)
              for line in timeline(client, case, f"?page={page}").context["lines"]]  # fmt: skip
     assert shown == sorted(set(shown))
     url = reverse("audit:timeline", args=[case.pk])
@@ -218,20 +219,22 @@ def test_timeline_filters(client, office, full_case):
 
 def test_exports_state_their_checkpoint_and_are_recorded(client, office, full_case):
     client.force_login(office.auditor)
+    seal_pending()
+    sealed = sealing_status()
     rows = csv_rows(in_english(client).get(reverse("audit:timeline_csv", args=[full_case.pk])))
     exported = the_event(Action.EXPORTED)
     assert exported.actor == office.auditor
-    assert exported.details == {"format": "csv", "filters": [], "head": exported.previous_hash}
+    assert exported.details == {"format": "csv", "filters": [], "head": sealed.head}
     assert rows[0] == ["Audit report", full_case.number]
-    assert rows[1][:3] == ["Audit chain at the time of export", str(exported.position - 1),
-                           exported.previous_hash]  # fmt: skip
+    assert rows[1] == ["Audit chain at the time of export", str(sealed.sealed), sealed.head,
+                       rows[1][3], "events waiting to be sealed", "0"]  # fmt: skip
     header = rows.index(next(row for row in rows if row and row[0] == "Position"))
     lines = rows[header + 1 :]
-    positions = [int(p) for row in lines for p in row[8].split()]  # the export itself too
-    assert positions == list(
-        AuditEvent.objects.filter(case=full_case, position__lte=exported.position)
-        .order_by("position")
-        .values_list("position", flat=True)
+    event_ids = [int(p) for row in lines for p in row[8].split()]  # the export itself too
+    assert event_ids == list(
+        AuditEvent.objects.filter(case=full_case, pk__lte=exported.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     returned = "Returned with comment: Referral approval"
     assert [row[5] for row in lines if row[4] == returned] == ["Ganti."]
@@ -242,7 +245,7 @@ def test_exports_state_their_checkpoint_and_are_recorded(client, office, full_ca
     assert exported.details["format"] == "pdf"
     text = extract_text(pdf.content)
     assert exported.details["head"] in text
-    assert f"Audit chain at the time of export: {exported.position - 1} events" in text
+    assert f"Audit chain at the time of export: {sealed.sealed} events" in text
     assert full_case.number in text and "Task completed: Counseling session" in text
 
 
@@ -267,7 +270,7 @@ def test_the_report_of_a_thousand_events_has_readable_columns(client, office):
     client.force_login(office.auditor)
     pdf = in_english(client).get(reverse("audit:timeline_pdf", args=[case.pk])).content
     laid_out = _pdf_lines(pdf)
-    last = AuditEvent.objects.filter(case=case, action=Action.CASE_CHANGED).latest("position")
+    last = AuditEvent.objects.filter(case=case, action=Action.CASE_CHANGED).latest("pk")
     assert any(english_when(last.occurred_at) in line for line in laid_out)
     change = f"{english(STAGE)}: Counseling session → Referral proposal"
     assert sum(change in line for line in laid_out) == 1000
@@ -298,3 +301,39 @@ def test_only_auditors_use_the_workspace_and_nothing_there_writes(client, office
     for url in urls[2:]:
         assert client.post(url).status_code == 405
     assert AuditEvent.objects.count() == before
+
+
+def test_old_events_of_one_request_make_one_line_led_by_what_the_person_did(office):
+    """Events written one per transition, before an action became one event, still read as one
+    line per request: the person's step first, the rest as its automatic steps."""
+    case = office.register()
+    with acting_as(office.counselor):
+        request_id = current_circumstances().request_id
+        record(Action.TASK_CREATED, case=case, details={"step": "approve_assessment"})
+        record(Action.TASK_COMPLETED, case=case, details={"step": "assessment"})
+        record(Action.CASE_CHANGED, case=case, obj=case, details={"changes": {}})
+    old = AuditEvent.objects.filter(request_id=request_id).order_by("pk")
+    with translation.override("en"):
+        [line] = lines(old)
+    assert line.event.details["step"] == "assessment"
+    assert line.title == "Task completed: Assessment and intervention plan"
+    assert [step.title for step in line.steps] == [
+        "Task created: Assessment approval",
+        "Case changed",
+    ]
+
+
+def test_the_auditor_sees_how_far_the_chain_is_sealed(client, office, settings):
+    case = office.register()
+    client.force_login(office.auditor)
+    seal_pending()
+    sealed = sealing_status().sealed
+    record(Action.CASE_VIEWED, case=case, obj=case)
+    html = in_english(client).get(reverse("audit:index")).content.decode()
+    assert f"Audit chain: {sealed} events sealed" in html
+    assert "within 10 seconds" in html and "1 event is waiting to be sealed" in html
+    assert "background worker is not running" not in html
+    # The sealer stops: once its last round is older than the bound, the auditor is told.
+    settings.AUDIT_SEAL_BOUND = 0
+    html = in_english(client).get(reverse("audit:timeline", args=[case.pk])).content.decode()
+    assert "background worker is not running" in html

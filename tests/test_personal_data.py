@@ -23,6 +23,7 @@ from flows import services as flow_services
 from letters.models import Letter
 from lk3_flow import personal_data, services
 from lk3_flow.models import Case, Client, HouseholdMember
+from tests.audit_shapes import effects_of
 from tests.factories import in_english, registration
 
 pytestmark = pytest.mark.django_db

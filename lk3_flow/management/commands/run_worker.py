@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from audit import sealing
+from letters.services import void_unused_numbers
 
 logger = logging.getLogger(__name__)
 
@@ -15,10 +16,11 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "The site's background work, in rounds every AUDIT_SEAL_INTERVAL seconds: sealing "
-        "committed audit events into the chain. Stops after the round on SIGTERM or SIGINT."
+        "committed audit events into the chain, and recording as void (batal) the letter numbers "
+        "whose step never completed. Stops after the round on SIGTERM or SIGINT."
     )
     # What one round does, in order.
-    jobs: list[Callable[[], object]] = [sealing.seal_pending]
+    jobs: list[Callable[[], object]] = [sealing.seal_pending, void_unused_numbers]
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="Run one round, then exit.")

@@ -275,6 +275,12 @@ def seed(case_count: int, counselor_count: int = 40, timeline_events: int = 1000
     for letter, entry in zip(letters, entries, strict=True):
         letter.register_entry = entry
     _create(Letter, letters)
+    # The letters drawn after the seed continue each kind's sequence, as in an office's register.
+    last: dict[str, int] = {}
+    for entry in entries:
+        key = f"letter/{entry.kind}/{entry.year}"
+        last[key] = max(last.get(key, 0), entry.sequence)
+    Sequence.objects.bulk_create([Sequence(key=key, value=value) for key, value in last.items()])
     chain.flush()
     return {"people": people, "long_case": long_case, "events": chain.position}
 

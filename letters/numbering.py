@@ -6,6 +6,7 @@ exactly one letter or void with the reason why.
 
 import datetime
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,6 +130,18 @@ class _ApartConnection:
 
 
 _apart = threading.local()
+
+
+def _forget_in_forked_child() -> None:
+    """A forked process (a pre-loading server's worker, a pool) must not talk on its parent's
+    database session: it drops it, unclosed (closing would end the parent's), and opens its own."""
+    held = getattr(_apart, "held", None)
+    if held is not None:
+        held.wrapper.connection = None
+        _apart.held = None
+
+
+os.register_at_fork(after_in_child=_forget_in_forked_child)
 
 
 def _apart_connection() -> BaseDatabaseWrapper:

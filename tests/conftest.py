@@ -3,6 +3,7 @@ from django.db import connections
 
 from audit import triggers
 from letters import numbering
+from lk3_flow.choices import NextStep, ReferralStatus
 from tests.factories import Office
 
 
@@ -34,3 +35,17 @@ def _letter_number_connection_closed():
     only be dropped once it is."""
     yield
     numbering.close_apart_connection()
+
+
+@pytest.fixture
+def full_case(office):
+    """A case through its whole life: a returned referral, an accepted one, a closure."""
+    case = office.to_counseling(office.register(full_name="Rina Marlina"))
+    case = office.session(case, NextStep.PROPOSE_REFERRAL)
+    case = office.review_referral(office.propose_referral(case), approved=False, comment="Ganti.")
+    case = office.session(case, NextStep.PROPOSE_REFERRAL)
+    case = office.partner_response(
+        office.review_referral(office.propose_referral(case)), ReferralStatus.ACCEPTED
+    )
+    case = office.session(case, NextStep.PROPOSE_CLOSURE)
+    return office.review_closure(office.propose_closure(case))

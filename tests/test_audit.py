@@ -20,7 +20,6 @@ from audit.services import record
 from audit.verification import ChainProblem, checkpoint, verify_chain
 from flows import services as flow_services
 from letters.models import Letter, LetterKind
-from lk3_flow.choices import NextStep, ReferralStatus
 from tests.audit_shapes import actions_in, effects_of, the_effect
 from tests.factories import PASSWORD, Office
 
@@ -34,19 +33,6 @@ def actions_of(case) -> list[str]:
 
 def the_event(action: str, **filters):
     return AuditEvent.objects.filter(action=action, **filters).latest("pk")
-
-
-@pytest.fixture
-def full_case(office):
-    case = office.to_counseling(office.register(full_name="Rina Marlina"))
-    case = office.session(case, NextStep.PROPOSE_REFERRAL)
-    case = office.review_referral(office.propose_referral(case), approved=False, comment="Ganti.")
-    case = office.session(case, NextStep.PROPOSE_REFERRAL)
-    case = office.partner_response(
-        office.review_referral(office.propose_referral(case)), ReferralStatus.ACCEPTED
-    )
-    case = office.session(case, NextStep.PROPOSE_CLOSURE)
-    return office.review_closure(office.propose_closure(case))
 
 
 def test_each_kind_of_event_is_recorded_with_actor_and_role(client, office, full_case):

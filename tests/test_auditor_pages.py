@@ -20,7 +20,7 @@ from audit.sealing import status as sealing_status
 from audit.services import record
 from auditor.selectors import LINES_PER_PAGE, lines
 from letters.models import Letter
-from lk3_flow.choices import NextStep, ReferralStatus, Stage
+from lk3_flow.choices import Stage
 from lk3_flow.models import Case
 from tests.factories import in_english, search
 from tests.pdf import extract_text
@@ -63,19 +63,6 @@ def english(text) -> str:
 def english_when(moment) -> str:
     with translation.override("en"):
         return date_format(timezone.localtime(moment), "j F Y H:i:s")
-
-
-@pytest.fixture
-def full_case(office):
-    case = office.to_counseling(office.register(full_name="Rina Marlina"))
-    case = office.session(case, NextStep.PROPOSE_REFERRAL)
-    case = office.review_referral(office.propose_referral(case), approved=False, comment="Ganti.")
-    case = office.session(case, NextStep.PROPOSE_REFERRAL)
-    case = office.partner_response(
-        office.review_referral(office.propose_referral(case)), ReferralStatus.ACCEPTED
-    )
-    case = office.session(case, NextStep.PROPOSE_CLOSURE)
-    return office.review_closure(office.propose_closure(case))
 
 
 def test_a_lifecycle_reads_one_line_per_action_led_by_what_the_person_did(

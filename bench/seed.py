@@ -210,9 +210,7 @@ def seed(case_count: int, counselor_count: int = 40, timeline_events: int = 1000
             )
         )
     cases = _create(Case, cases)
-    Sequence.objects.bulk_create(
-        [Sequence(key=f"case/{year}", value=count) for year, count in per_year.items()]
-    )
+    _continue_counters({f"case/{year}": count for year, count in per_year.items()})
 
     tasks, permissions, sessions, referrals, letters = [], [], [], [], []
     chain = ChainWriter()
@@ -280,9 +278,24 @@ def seed(case_count: int, counselor_count: int = 40, timeline_events: int = 1000
     for entry in entries:
         key = f"letter/{entry.kind}/{entry.year}"
         last[key] = max(last.get(key, 0), entry.sequence)
-    Sequence.objects.bulk_create([Sequence(key=key, value=value) for key, value in last.items()])
+    _continue_counters(last)
     chain.flush()
     return {"people": people, "long_case": long_case, "events": chain.position}
+
+
+def _continue_counters(values: dict[str, int]) -> None:
+    """Set each counter to the last number the seed used.
+
+    A counter may already exist: on PostgreSQL letter numbers are drawn in transactions of their
+    own, so the counters an earlier run (or test) moved stay behind; the seed's register replaces
+    what they counted.
+    """
+    Sequence.objects.bulk_create(
+        [Sequence(key=key, value=value) for key, value in values.items()],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["value"],
+    )
 
 
 REGISTRATION_KINDS = (LetterKind.REGISTRATION_RECEIPT, LetterKind.SERVICE_CONSENT)

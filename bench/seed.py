@@ -24,7 +24,8 @@ from audit.models import Action, AuditEvent, AuditSeal, ChainHead
 from audit.sealing import seal_pending
 from flows.flows import CaseFlow
 from letters.models import Letter, LetterKind, LetterNumber, NumberStatus
-from lk3_flow.choices import CaseStatus, NextStep, ReferralStatus, Stage
+from lk3_flow import deadlines
+from lk3_flow.choices import CaseStatus, NextStep, Priority, ReferralStatus, Stage
 from lk3_flow.models import (
     Case,
     Client,
@@ -207,6 +208,7 @@ def seed(case_count: int, counselor_count: int = 40, timeline_events: int = 1000
                     stage, CaseStatus.OPEN
                 ),
                 sensitive=rng.random() < 0.1,
+                due_at=deadlines.due_at(stage, Priority.NORMAL, created),
             )
         )
     cases = _create(Case, cases)

@@ -187,10 +187,8 @@ class CaseFlow(flow.Flow):
         return activation.process.case.counselor
 
     def enter_stage(self, activation: Any) -> None:
-        """Another session, or a returned proposal, keeps the stage: nothing to write then."""
-        case = activation.process.case
-        if case.stage != activation.flow_task.name:
-            services.enter_stage(case, activation.flow_task.name)
+        """Every waiting task, also another session or a returned proposal, restarts the clock."""
+        services.enter_stage(activation.process.case, activation.flow_task.name)
 
     def is_assessment_approved(self, activation: Any) -> bool:
         return selectors.assessment_approved(activation.process.case)

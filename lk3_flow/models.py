@@ -167,6 +167,7 @@ class Case(TimeStamped):
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
     stage = models.CharField(_("stage"), max_length=30, choices=Stage.choices, default=Stage.INTAKE)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
     withdrawal_reason = LimitedTextField(
         _("reason for withdrawal"), max_length=NOTE_LENGTH, blank=True
     )
@@ -186,6 +187,7 @@ class Case(TimeStamped):
         indexes = [
             models.Index(fields=["counselor", "status"]),
             models.Index(fields=["stage"]),
+            models.Index(fields=["due_at"], name="lk3_case_due"),
             models.Index(fields=["-created_at"], name="lk3_case_newest_first"),
         ]
         permissions = [

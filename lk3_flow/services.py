@@ -23,7 +23,7 @@ from audit.models import Action
 from permissions.selectors import client_name_masked, counselors
 from permissions.services import grant_case_file, revoke_case_file
 
-from . import personal_data, selectors
+from . import deadlines, personal_data, selectors
 from .choices import CaseStatus, PartnerResponse, ReferralStatus, Review, Stage
 from .models import (
     Assessment,
@@ -195,9 +195,11 @@ def link_process(case: Case, process: Any) -> None:
 
 
 def enter_stage(case: Case, stage: str) -> None:
+    """The case waits at a new step (or another round of the same one), due by its deadline."""
     before = _case_state(case)
     case.stage = stage
-    _save_case(case, before, ["stage"])
+    case.due_at = deadlines.due_at(stage, case.priority, timezone.now())
+    _save_case(case, before, ["stage", "due_at"])
 
 
 def _require_counselor(user: AbstractBaseUser) -> None:
@@ -363,7 +365,8 @@ def close_case(case: Case) -> None:
     before = _case_state(case)
     case.status = CaseStatus.CLOSED
     case.stage = Stage.CLOSED
-    _save_case(case, before, ["status", "stage"])
+    case.due_at = None
+    _save_case(case, before, ["status", "stage", "due_at"])
 
 
 def mark_withdrawn(case: Case, reason: str) -> None:
@@ -373,7 +376,8 @@ def mark_withdrawn(case: Case, reason: str) -> None:
     case.status = CaseStatus.WITHDRAWN
     case.stage = Stage.WITHDRAWN
     case.withdrawal_reason = reason
-    _save_case(case, before, ["status", "stage", "withdrawal_reason"])
+    case.due_at = None
+    _save_case(case, before, ["status", "stage", "withdrawal_reason", "due_at"])
 
 
 def reopening_of(case: Case, *, reason: str) -> Registration:

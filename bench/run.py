@@ -844,6 +844,23 @@ def write(report: Report, seeded: dict, seconds: float) -> None:
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
 
 
+def require_connections(connection: Any) -> None:
+    """Stop before the long seed when the server could not take the letters issued at once.
+
+    Each issuer holds two sessions while it draws its number (its transaction, and the short one
+    the number is drawn in), so 50 of them need about 100 besides the bench's own.
+    """
+    needed = 2 * PARALLEL_LETTERS + 20
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_connections")
+        available = int(cursor.fetchone()[0])
+    if available < needed:
+        raise SystemExit(
+            f"PostgreSQL allows {available} connections; the bench needs {needed}. Raise it with "
+            f"ALTER SYSTEM SET max_connections = {needed} and restart the server."
+        )
+
+
 def main() -> None:
     recreate_database()
     import django
@@ -852,6 +869,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    require_connections(connection)
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     from bench.scenarios import prepare

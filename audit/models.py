@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     TASK_CANCELLED = "task_cancelled", _("Task cancelled")
     TASK_REASSIGNED = "task_reassigned", _("Task reassigned")
     LETTER_ISSUED = "letter_issued", _("Letter issued")
+    LETTER_FILED = "letter_filed", _("Letter file made")
     LETTER_DOWNLOADED = "letter_downloaded", _("Letter downloaded")
     LETTER_REVOKED = "letter_revoked", _("Letter revoked")
     LETTER_VERIFIED = "letter_verified", _("Letter verified")

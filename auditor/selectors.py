@@ -49,6 +49,7 @@ TASK_TRANSITIONS = frozenset(
 LETTER_ACTIONS = frozenset(
     {
         Action.LETTER_ISSUED,
+        Action.LETTER_FILED,
         Action.LETTER_DOWNLOADED,
         Action.LETTER_REVOKED,
         Action.LETTER_VERIFIED,

@@ -16,6 +16,7 @@ from letters.models import LetterKind
 from letters.services import issue_letter
 from lk3_flow import selectors, services
 from lk3_flow.choices import NextStep
+from lk3_flow.models import CounselingSession
 from permissions.roles import MANAGE_CASE, REGISTER_CASE
 
 from . import nodes, views
@@ -276,13 +277,15 @@ def _session_just_recorded(activation: Any) -> Any:
     """The session whose recording set off this run of automatic steps.
 
     The invitation and the choice of the next step both read it: the run's activations share one
-    process object, which keeps it for them. A new session is only recorded by a person's step,
-    which begins a new run with a process object of its own.
+    process object, on which the person's step left it (`steps.keep_for_the_flow`). A new
+    session is only recorded by a person's step, which begins a new run with a process object of
+    its own; a step that left nothing there has it read once.
     """
     process = activation.process
-    if not hasattr(process, "_session_just_recorded"):
-        process._session_just_recorded = selectors.latest_session(process.case)
-    return process._session_just_recorded
+    recorded = getattr(process, "just_recorded", None)
+    if not isinstance(recorded, CounselingSession):
+        recorded = process.just_recorded = selectors.latest_session(process.case)
+    return recorded
 
 
 def _session_wants(activation: Any, step: NextStep) -> bool:

@@ -33,7 +33,7 @@ from permissions.selectors import (
 )
 
 from .flows import CaseFlow
-from .steps import completing, register_in_activation
+from .steps import completing, keep_for_the_flow, register_in_activation
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -98,7 +98,7 @@ def complete_task(
             # The flow's callbacks and the task receivers reach the case through the process:
             # give them this one rather than a query each.
             activation.process.case = task.process.case = case
-            step(case)
+            keep_for_the_flow(activation.process, step(case))
             activation.execute()
 
 

@@ -14,6 +14,15 @@ from lk3_flow.models import Case
 from .receivers import task_details, task_label
 
 
+def keep_for_the_flow(process: Any, recorded: object) -> None:
+    """Hand what the person's step just recorded to the automatic steps that follow it.
+
+    They share the step's process object; the invitation and the choice of the next step read
+    the session from here rather than from the database.
+    """
+    process.just_recorded = recorded
+
+
 def completing(task: Task, *, case_id: int) -> contextlib.AbstractContextManager[Any]:
     """The one event of a person's step: "task completed", with all it sets off as effects
     (the automatic steps, the next task, its letters, the case's changes)."""

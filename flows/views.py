@@ -25,7 +25,7 @@ from permissions.roles import HEAD
 from permissions.selectors import users_with_role
 
 from . import forms
-from .steps import completing, register_in_activation
+from .steps import completing, keep_for_the_flow, register_in_activation
 
 
 class CaseTaskView(
@@ -47,8 +47,8 @@ class CaseTaskView(
         context["returned_comment"] = self.request.activation.task.data.get("returned_comment", "")
         return context
 
-    def record(self, form: Any) -> None:
-        """The domain write of this task; subclasses define it."""
+    def record(self, form: Any) -> object:
+        """The domain write of this task, returning what it recorded; subclasses define it."""
         raise TypeError(f"{type(self).__name__} must define record()")
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -57,7 +57,7 @@ class CaseTaskView(
             # The step and all it sets off are one savepoint and one audit event: a refusal
             # anywhere leaves the case, its tasks and its letters as they were.
             with transaction.atomic(), completing(activation.task, case_id=self.case.pk):
-                self.record(form)
+                keep_for_the_flow(activation.process, self.record(form))
                 activation.execute()
         except ValidationError as error:
             form.add_error(None, error)
@@ -180,8 +180,10 @@ class ReviewClosureView(ReviewTaskView):
 class CounselingSessionView(CaseTaskView):
     form_class = forms.CounselingSessionForm
 
-    def record(self, form: forms.CounselingSessionForm) -> None:
-        services.record_session(case=self.case, counselor=self.request.user, data=form.cleaned_data)
+    def record(self, form: forms.CounselingSessionForm) -> object:
+        return services.record_session(
+            case=self.case, counselor=self.request.user, data=form.cleaned_data
+        )
 
 
 class ProposeReferralView(CaseTaskView):

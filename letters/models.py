@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lk3_flow.fields import NOTE_LENGTH, LimitedTextField
+from lk3_flow.fields import LETTER_PAGE_LENGTH, NOTE_LENGTH, LimitedTextField
 
 from .files import letter_file_name
 
@@ -141,7 +141,11 @@ class LetterNumber(models.Model):
 
 
 class Letter(models.Model):
-    """An issued letter. Its bytes never change: a correction is a new letter superseding it."""
+    """An issued letter. Its bytes never change: a correction is a new letter superseding it.
+
+    Its file is made after the step that issued it has committed (`PendingRendering`): until
+    then `pdf` and `sha256` are empty and `rendered_at` is not set.
+    """
 
     case = models.ForeignKey(
         "lk3_flow.Case", on_delete=models.PROTECT, related_name="letters", verbose_name=_("case")
@@ -161,8 +165,9 @@ class Letter(models.Model):
     signer_nip = models.CharField(_("NIP"), max_length=18, blank=True)
     token = models.CharField(max_length=64, unique=True)
     short_code = models.CharField(_("verification code"), max_length=11, unique=True)
-    pdf = models.FileField(upload_to=letter_file_name)
-    sha256 = models.CharField(max_length=64)
+    pdf = models.FileField(upload_to=letter_file_name, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    rendered_at = models.DateTimeField(_("file made at"), null=True, blank=True)
     template_version = models.CharField(max_length=20)
     status = models.CharField(
         _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.VALID
@@ -198,6 +203,38 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+# How often the worker tries to make a letter's file before it leaves it to a technician.
+RENDER_ATTEMPTS = 3
+
+
+class PendingRendering(models.Model):
+    """A letter issued whose file is still to be made, with the page it was issued as.
+
+    The step that issues a letter fixes its content there and then (the HTML, from the records as
+    they stood) and leaves the slow part, HTML to PDF, to the background worker: no request waits
+    for WeasyPrint, and no lock is held while it runs. Whoever asks for the file first, worker or
+    reader, makes it (`letters.services.rendered`). The row, which quotes the client, is deleted
+    as soon as the file exists.
+    """
+
+    letter = models.OneToOneField(
+        Letter, on_delete=models.CASCADE, primary_key=True, related_name="pending_rendering"
+    )
+    html = LimitedTextField(max_length=LETTER_PAGE_LENGTH)
+    queued_at = models.DateTimeField()
+    # Failed tries of the worker; past `RENDER_ATTEMPTS` it stops trying and the
+    # letter is listed by `check_letter_files`. Only the error's class is kept, never its text.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("letter awaiting its file")
+        verbose_name_plural = _("letters awaiting their file")
+
+    def __str__(self) -> str:
+        return str(self.letter_id)
 
 
 class VerificationTally(models.Model):

@@ -8,7 +8,14 @@ from django.db.models.functions import Coalesce
 from lk3_flow.models import Case
 from permissions.selectors import CaseAccess, case_access, sees_every_case
 
-from .models import InstitutionProfile, Letter, LetterKind, LetterNumber
+from .models import (
+    RENDER_ATTEMPTS,
+    InstitutionProfile,
+    Letter,
+    LetterKind,
+    LetterNumber,
+    PendingRendering,
+)
 
 # What an intake officer may still read once the case has a counselor: what they registered.
 REGISTRATION_LETTERS = (LetterKind.REGISTRATION_RECEIPT, LetterKind.SERVICE_CONSENT)
@@ -50,8 +57,17 @@ def letter_by_short_code(code: str) -> Letter | None:
 
 
 def letter_file_names() -> dict[str, str]:
-    """The stored file of every letter, by name, with the letter's number."""
-    return dict(Letter.objects.values_list("pdf", "number"))
+    """The stored file of every letter that has one, by name, with the letter's number."""
+    return dict(Letter.objects.exclude(pdf="").values_list("pdf", "number"))
+
+
+def letters_the_worker_gave_up_on() -> list[str]:
+    """Numbers of the letters whose file the worker failed to make too often to try again."""
+    return list(
+        PendingRendering.objects.filter(attempts__gte=RENDER_ATTEMPTS)
+        .order_by("letter_id")
+        .values_list("letter__number", flat=True)
+    )
 
 
 # The Pengelola keeps the letter settings, the number pattern among them.

@@ -1,14 +1,16 @@
 """Issuing, storing and correcting letters.
 
-A letter is issued inside the transaction of the step that calls for it: if the step fails, the
-letter and its file go with everything else. Its number is drawn apart on PostgreSQL (see
-`numbering.draws_apart`) and then stays in the letter register, void. The stored PDF is never
-regenerated.
+A letter is issued inside the transaction of the step that calls for it: its number, its record
+and its content (the HTML, from the records as they stand) commit with the step or not at all.
+Its number is drawn apart on PostgreSQL (see `numbering.draws_apart`) and then stays in the letter
+register, void. Its file, the slow part, is made after commit by the background worker or by the
+first reader, whichever comes first (`rendered`); the stored PDF is never regenerated.
 """
 
 import base64
 import datetime
 import hashlib
+import logging
 import secrets
 from typing import Any
 
@@ -29,11 +31,13 @@ from lk3_flow.models import Case
 
 from . import content, files
 from .models import (
+    RENDER_ATTEMPTS,
     InstitutionProfile,
     Letter,
     LetterNumber,
     LetterStatus,
     NumberStatus,
+    PendingRendering,
     VerificationTally,
     VoidReason,
 )
@@ -41,12 +45,16 @@ from .numbering import letter_number
 from .rendering import html_to_pdf
 from .selectors import institution_profile
 
+logger = logging.getLogger(__name__)
+
 # Raised whenever the letter templates or their stylesheet change in a way that shows.
 TEMPLATE_VERSION = "2026.11-1"
 SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # How long a drawn number may wait for its step before it counts as unused: far longer than
 # any rendering, so that only numbers of steps that are over are voided.
 UNUSED_NUMBER_GRACE = datetime.timedelta(minutes=10)
+# Who the audit log names for a file the worker made.
+WORKER_NAME = "LK3 Flow"
 
 
 def indonesian_date(day: Any) -> str:
@@ -106,10 +114,10 @@ def render_letter_html(letter: Letter, draft: content.LetterDraft, profile: Any)
 
 
 def issue_letter(kind: str, case: Case, *, signer: AbstractBaseUser, **records: Any) -> Letter:
-    """Number, render, store and record one letter about the case.
+    """Number and record one letter about the case, its content fixed as the records stand.
 
-    Only the drawing of the number is serialised among letters of one kind; the rendering, which
-    may take seconds, runs after the number is committed (on PostgreSQL).
+    Only the drawing of the number is serialised among letters of one kind. The PDF is made
+    after commit (`rendered`): the step does not wait for it.
     """
     profile = institution_profile()
     draft = content.draft(kind, case, profile, **records)
@@ -135,22 +143,101 @@ def issue_letter(kind: str, case: Case, *, signer: AbstractBaseUser, **records: 
             **_signer_facts(signer),
             **linked,
         )
-        pdf = html_to_pdf(render_letter_html(letter, draft, profile))
-        letter.sha256 = hashlib.sha256(pdf).hexdigest()
-        files.store_pdf(letter, pdf)
-        try:
-            letter.save()
-            audit.record(
-                Action.LETTER_ISSUED,
-                case=case,
-                obj=letter,
-                details={"number": letter.number, "kind": kind, "sha256": letter.sha256},
-            )
-        except BaseException:
-            # The block's transaction rolls back: the file goes now, not at the request's end.
-            files.delete_pdf(letter.pdf)
-            raise
+        html = render_letter_html(letter, draft, profile)
+        letter.save()
+        PendingRendering.objects.create(letter=letter, html=html, queued_at=issued_at)
+        audit.record(
+            Action.LETTER_ISSUED,
+            case=case,
+            obj=letter,
+            details={"number": letter.number, "kind": kind},
+        )
     return letter
+
+
+def rendered(letter: Letter) -> Letter:
+    """The letter with its file: made now if nobody has made it yet.
+
+    A reader who comes before the worker waits for the rendering once; a reader who comes while
+    the worker renders it waits on the row lock, then finds it made.
+    """
+    if letter.rendered_at is None:
+        with transaction.atomic():
+            pending = (
+                PendingRendering.objects.select_for_update(of=("self",))
+                .select_related("letter__case")
+                .filter(letter=letter)
+                .first()
+            )
+            if pending is not None:
+                _make_file(pending)
+        letter.refresh_from_db()
+    return letter
+
+
+def render_pending_letters() -> int:
+    """Make the file of every letter still waiting for one, oldest first; the worker's job.
+
+    A letter another process is rendering is skipped, not waited for. One whose rendering fails
+    is tried again next round, and left alone after `RENDER_ATTEMPTS` failures. Returns how many
+    files were made.
+    """
+    made = 0
+    failed: set[int] = set()
+    while True:
+        with transaction.atomic():
+            pending = (
+                PendingRendering.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("letter__case")
+                .filter(attempts__lt=RENDER_ATTEMPTS)
+                .exclude(letter_id__in=failed)
+                .order_by("queued_at", "letter_id")
+                .first()
+            )
+            if pending is None:
+                return made
+            # Kept apart: a delete rolled back still leaves the instance without its key.
+            letter_id, attempts = pending.letter_id, pending.attempts
+            try:
+                with transaction.atomic():
+                    _make_file(pending)
+            except Exception as error:
+                # Logged by class only: the message of a rendering error may quote the letter.
+                # The file it may have left is removed below, once outside the transaction.
+                logger.error(
+                    "Could not make the file of letter %s: %s", letter_id, type(error).__name__
+                )
+                failed.add(letter_id)
+                PendingRendering.objects.filter(pk=letter_id).update(
+                    attempts=attempts + 1, last_error=type(error).__name__[:100]
+                )
+            else:
+                made += 1
+        # Outside a request nothing else removes a file whose transaction did not commit.
+        files.discard_rolled_back_files()
+
+
+def _make_file(pending: PendingRendering) -> None:
+    """PDF from the issued HTML, stored, hashed into the audit log; in the caller's transaction."""
+    letter = pending.letter
+    pdf = html_to_pdf(pending.html)
+    letter.sha256 = hashlib.sha256(pdf).hexdigest()
+    letter.rendered_at = timezone.now()
+    files.store_pdf(letter, pdf)
+    try:
+        letter.save(update_fields=["pdf", "sha256", "rendered_at"])
+        pending.delete()
+        audit.record(
+            Action.LETTER_FILED,
+            case=letter.case,
+            obj=letter,
+            details={"number": letter.number, "sha256": letter.sha256},
+            actor_name=WORKER_NAME,
+        )
+    except BaseException:
+        # The block's transaction rolls back: the file goes now, not at the request's end.
+        files.delete_pdf(letter.pdf)
+        raise
 
 
 def void_unused_numbers(*, older_than: datetime.timedelta = UNUSED_NUMBER_GRACE) -> int:

@@ -1,6 +1,7 @@
 """Letter pages: download for those who may read the case, public verification for everyone."""
 
 import hashlib
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -27,12 +28,24 @@ from . import selectors, services
 from .forms import CompareUploadForm, RegisterFilterForm, ShortCodeForm
 from .models import Letter, NumberStatus
 
+logger = logging.getLogger(__name__)
+
 
 class DownloadLetterView(LoginRequiredMixin, generic.View):
-    def get(self, request: Any, pk: int) -> FileResponse:
+    def get(self, request: Any, pk: int) -> HttpResponse:
         letter = get_object_or_404(Letter.objects.select_related("case"), pk=pk)
         if not selectors.may_read_letter(request.user, letter):
             raise Http404
+        try:
+            letter = services.rendered(letter)
+        except Exception:
+            logger.exception("Could not make the file of letter %s on request", letter.pk)
+            messages.error(
+                request,
+                _("The file of letter %(number)s could not be made. Please try again later.")
+                % {"number": letter.number},
+            )
+            return HttpResponseRedirect(reverse("cases:detail", args=[letter.case_id]))
         audit.record(
             Action.LETTER_DOWNLOADED,
             case=letter.case,
@@ -158,6 +171,12 @@ class VerifyLetterView(generic.View):
         match = None
         if form.is_valid():
             letter = self.letter(token)
+            if letter.rendered_at is None:
+                # Issued moments ago: its file is being made; there is nothing to compare yet.
+                form.add_error(
+                    None, _("This letter's file is still being made. Please try again in a minute.")
+                )
+                return self.page(request, token, form)
             match = hashlib.sha256(form.cleaned_data["pdf"]).hexdigest() == letter.sha256
             services.count_verification(
                 letter, services.Verification.MATCH if match else services.Verification.MISMATCH

@@ -22,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 REPORT_LENGTH = 10_000  # a section of an assessment, session notes, a closure summary
 NARRATIVE_LENGTH = 4_000  # a complaint, progress, a referral's reason, a partner's answer
 NOTE_LENGTH = 2_000  # a head's note, the reason for an action, a list of copies
+# The page a letter was issued as, kept until its PDF is made: every section of the longest
+# report at its limit, escaped, in the letter's template, fits many times over.
+LETTER_PAGE_LENGTH = 1_000_000
 
 # Birth dates, appointments and searches of an office that opened in 2009.
 MIN_YEAR, MAX_YEAR = 1900, 2100

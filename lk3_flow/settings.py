@@ -140,6 +140,8 @@ LK3_PUBLIC_UPLOAD_RATE = env("LK3_PUBLIC_UPLOAD_RATE", default="20/h")
 # every AUDIT_SEAL_INTERVAL seconds, and AUDIT_SEAL_BOUND the longest wait auditors are promised.
 AUDIT_SEAL_INTERVAL = env.float("AUDIT_SEAL_INTERVAL", default=1.0)
 AUDIT_SEAL_BOUND = env.float("AUDIT_SEAL_BOUND", default=10.0)
+# The background worker (letter files, sealing) runs at this CPU niceness, below the pages.
+LK3_WORKER_NICENESS = env.int("LK3_WORKER_NICENESS", default=10)
 # Addresses (or networks) of the reverse proxies in front; only their X-Forwarded-For is believed.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 

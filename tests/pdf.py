@@ -2,6 +2,16 @@
 
 import re
 import subprocess
+from typing import Any
+
+
+def letter_bytes(letter: Any) -> bytes:
+    """A letter's stored file, made first if the worker has not made it yet (as a download is)."""
+    from letters.services import rendered
+
+    letter = rendered(letter)
+    with letter.pdf.open("rb") as stored:
+        return stored.read()
 
 
 def extract_text(pdf: bytes) -> str:

@@ -289,7 +289,7 @@ def test_checkpoint_prints_the_sealed_head_the_last_seal_and_the_queue(db):
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_seals_each_round_and_stops_after_the_round_on_sigterm(monkeypatch):
     record(Action.EXPORTED)
-    call_command("run_worker", once=True)
+    call_command("run_worker", once=True, niceness=0)
     assert AuditSeal.objects.count() == 1 and not AuditPending.objects.exists()
 
     rounds = []
@@ -300,7 +300,7 @@ def test_the_worker_seals_each_round_and_stops_after_the_round_on_sigterm(monkey
         os.kill(os.getpid(), signal.SIGTERM)
 
     monkeypatch.setattr(RunWorker, "jobs", [stop_during_the_round])
-    call_command("run_worker")  # would loop forever without the signal
+    call_command("run_worker", niceness=0)  # would loop forever without the signal
     assert rounds == [1]
     assert verify_chain() == (2, None)
 

@@ -50,7 +50,7 @@ def project_storage(location: Path) -> dict:
 
 
 def test_file_names_say_nothing_about_the_letter(office):
-    letter = Letter.objects.filter(case=office.register()).first()
+    letter = letter_services.rendered(Letter.objects.filter(case=office.register()).first())
     assert files.is_private_name(letter.pdf.name)
     for secret in (letter.token, letter.short_code, letter.number.replace("/", "-")):
         assert secret not in letter.pdf.name
@@ -61,7 +61,7 @@ def test_files_are_readable_by_the_service_only(office, tmp_path):
     previous = os.umask(0o022)
     try:
         with override_settings(STORAGES=project_storage(tmp_path)):
-            letter = Letter.objects.filter(case=office.register()).first()
+            letter = letter_services.rendered(Letter.objects.filter(case=office.register()).first())
             stored = tmp_path / letter.pdf.name
             assert mode_of(stored) == 0o600
             for folder in [stored.parent, stored.parent.parent]:
@@ -89,7 +89,7 @@ def test_secure_letter_files_renames_and_narrows_older_files(
     previous = os.umask(0o022)
     try:
         with override_settings(STORAGES=project_storage(tmp_path)):
-            letter = Letter.objects.filter(case=office.register()).first()
+            letter = letter_services.rendered(Letter.objects.filter(case=office.register()).first())
             data = (tmp_path / letter.pdf.name).read_bytes()
             # As an older version stored it: named by the token, readable by everyone.
             old_name = f"letters/{letter.issued_on.year}/{letter.token}.pdf"
@@ -118,7 +118,7 @@ def test_secure_letter_files_renames_and_narrows_older_files(
 
 
 def test_check_letter_files_names_both_kinds_of_mismatch(office):
-    letter = Letter.objects.filter(case=office.register()).first()
+    letter = letter_services.rendered(Letter.objects.filter(case=office.register()).first())
     storage = files.letter_storage()
     storage.delete(letter.pdf.name)
     storage.save("letters/2026/left-over.pdf", ContentFile(b"%PDF"))

@@ -3,6 +3,7 @@
 import datetime
 import threading
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +16,7 @@ from django.utils import timezone
 from letters import services as letter_services
 from letters.models import Letter, LetterKind, LetterNumber, NumberStatus, VoidReason
 from letters.numbering import draws_apart
-from letters.rendering import html_to_pdf
+from letters.services import render_letter_html
 from lk3_flow.models import Case
 from tests.factories import in_english, make_user
 
@@ -42,7 +43,8 @@ def entry(kind: str, sequence: int, year: int | None = None) -> LetterNumber:
     return LetterNumber.objects.get(kind=kind, year=year, sequence=sequence)
 
 
-def broken_renderer(html: str) -> bytes:
+def broken_renderer(*_letter_draft_profile: object) -> str:
+    """A failure while the step composes its letter, after the number was drawn."""
     raise RuntimeError("printer on fire")
 
 
@@ -89,17 +91,17 @@ def test_an_issued_letter_carries_its_used_register_entry(office):
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_two_letters_of_one_kind_render_at_the_same_time(office, monkeypatch):
-    """Each rendering waits for the other to be rendering too: under one lock, neither could."""
+def test_two_letters_of_one_kind_are_composed_at_the_same_time(office, monkeypatch):
+    """Each composing waits for the other to be composing too: under one lock, neither could."""
     cases = [office.assign(office.register(full_name=f"Klien Paralel {n}")) for n in range(2)]
     first = next_sequence(LetterKind.ASSIGNMENT)
     both_rendering = threading.Barrier(len(cases), timeout=30)
 
-    def rendered_together(html: str) -> bytes:
+    def composed_together(*letter_draft_profile: Any) -> str:
         both_rendering.wait()
-        return html_to_pdf(html)
+        return render_letter_html(*letter_draft_profile)
 
-    monkeypatch.setattr(letter_services, "html_to_pdf", rendered_together)
+    monkeypatch.setattr(letter_services, "render_letter_html", composed_together)
     errors: list[BaseException] = []
 
     def issue(case: Case) -> None:
@@ -125,10 +127,10 @@ def test_two_letters_of_one_kind_render_at_the_same_time(office, monkeypatch):
 
 
 @postgresql_only
-def test_a_failing_render_voids_its_number_with_the_reason(office, monkeypatch):
+def test_a_failing_letter_voids_its_number_with_the_reason(office, monkeypatch):
     case = office.register(full_name="Klien Gagal Cetak")
     sequence = next_sequence(LetterKind.ASSIGNMENT)
-    monkeypatch.setattr(letter_services, "html_to_pdf", broken_renderer)
+    monkeypatch.setattr(letter_services, "render_letter_html", broken_renderer)
     with pytest.raises(RuntimeError):
         office.assign(case)
     void = entry(LetterKind.ASSIGNMENT, sequence)
@@ -211,7 +213,7 @@ def test_the_job_skips_the_number_of_a_step_still_running(office):
 def test_on_sqlite_a_failed_step_consumes_no_number(office, monkeypatch):
     case = office.register()
     sequence = next_sequence(LetterKind.ASSIGNMENT)
-    monkeypatch.setattr(letter_services, "html_to_pdf", broken_renderer)
+    monkeypatch.setattr(letter_services, "render_letter_html", broken_renderer)
     with pytest.raises(RuntimeError):
         office.assign(case)
     monkeypatch.undo()

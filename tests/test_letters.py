@@ -34,7 +34,7 @@ from lk3_flow import services
 from lk3_flow.choices import NextStep, ReferralStatus
 from lk3_flow.models import Case
 from tests.factories import session_data
-from tests.pdf import extract_text
+from tests.pdf import extract_text, letter_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +45,7 @@ JAKARTA_MONTHS = [
 
 
 def pdf_text(letter: Letter) -> str:
-    with letter.pdf.open("rb") as stored:
-        return extract_text(stored.read())
+    return extract_text(letter_bytes(letter))
 
 
 def date_line(day: datetime.date) -> str:
@@ -121,8 +120,9 @@ def test_every_step_issues_its_letter_with_number_names_date_and_signer(office, 
 
 def test_stored_bytes_match_their_hash_and_rendering_is_reproducible(lifecycle):
     letter = letters_of(lifecycle, LetterKind.REFERRAL)[0]
-    with letter.pdf.open("rb") as stored:
-        assert hashlib.sha256(stored.read()).hexdigest() == letter.sha256
+    data = letter_bytes(letter)
+    letter.refresh_from_db()
+    assert hashlib.sha256(data).hexdigest() == letter.sha256
     profile = institution_profile()
     referral_draft = draft(letter.kind, letter.case, profile, referral=letter.referral)
     html = letter_services.render_letter_html(letter, referral_draft, profile)
@@ -199,10 +199,10 @@ def test_a_failing_step_issues_nothing_and_its_number_is_void_or_free(office, mo
     case = office.register()
     sequence = next_sequence(LetterKind.ASSIGNMENT)
 
-    def broken_renderer(html: str) -> bytes:
+    def broken_composer(*_letter_draft_profile: object) -> str:
         raise RuntimeError("printer on fire")
 
-    monkeypatch.setattr(letter_services, "html_to_pdf", broken_renderer)
+    monkeypatch.setattr(letter_services, "render_letter_html", broken_composer)
     with pytest.raises(RuntimeError):
         office.assign(case)
     case.refresh_from_db()
@@ -234,8 +234,7 @@ def test_f4_paper(office):
     profile.save()
     case = office.register()
     letter = letters_of(case, LetterKind.REGISTRATION_RECEIPT)[0]
-    with letter.pdf.open("rb") as stored:
-        page = pypdf.PdfReader(io.BytesIO(stored.read())).pages[0]
+    page = pypdf.PdfReader(io.BytesIO(letter_bytes(letter))).pages[0]
     width_mm, height_mm = (float(v) * 25.4 / 72 for v in page.mediabox.upper_right)
     assert round(width_mm) == 215 and round(height_mm) == 330
 
@@ -304,8 +303,7 @@ def test_hostile_text_is_printed_literally_and_fetches_nothing(office):
     with open("/etc/passwd") as passwd_file:
         passwd = passwd_file.readline().strip()
     for letter in case.letters.all():
-        with letter.pdf.open("rb") as stored:
-            raw = stored.read()
+        raw = letter_bytes(letter)
         text = extract_text(raw)
         flat = text.replace(" ", "")
         assert passwd not in text and passwd.encode() not in raw, letter.kind
@@ -326,6 +324,7 @@ def test_download_needs_the_right_to_read_the_case(client, office, lifecycle):
     client.force_login(office.head)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assignment.refresh_from_db()  # the download made its file: the worker had not yet
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == assignment.sha256
     client.force_login(office.other_counselor)
     assert client.get(url).status_code == 404
@@ -363,8 +362,7 @@ def test_verification_page(office, lifecycle):
     assert letter.number in html and letter.signer_name in html
     assert "Dewi Lestari" not in html and lifecycle.number not in html
 
-    with letter.pdf.open("rb") as stored:
-        original = stored.read()
+    original = letter_bytes(letter)
     matching = public.post(url, {"pdf": SimpleUploadedFile("a.pdf", original)})
     assert 'data-verdict="match"' in matching.content.decode()
     tampered = public.post(url, {"pdf": SimpleUploadedFile("a.pdf", original + b"%")})

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from letters.models import Letter, VerificationTally
+from letters.services import rendered
 from lk3_flow.throttling import client_address, per_address
 from lk3_flow.uploads import ENVELOPE_BYTES
 
@@ -29,7 +30,7 @@ def _empty_cache(db):
 
 @pytest.fixture
 def letter(office) -> Letter:
-    return Letter.objects.filter(case=office.register()).first()
+    return rendered(Letter.objects.filter(case=office.register()).first())
 
 
 def from_address(address: str) -> Client:

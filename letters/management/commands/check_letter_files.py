@@ -5,8 +5,8 @@ from letters import files, selectors
 
 class Command(BaseCommand):
     help = (
-        "List stored letter files that no letter points to, and letters whose file is missing; "
-        "exit non-zero if there is any."
+        "List stored letter files that no letter points to, letters whose file is missing, and "
+        "letters whose file the worker could not make; exit non-zero if there is any."
     )
 
     def handle(self, *args, **options) -> None:
@@ -18,9 +18,13 @@ class Command(BaseCommand):
             self.stdout.write(f"file without a letter: {name}")
         for number in missing:
             self.stdout.write(f"letter without a file: {number}")
-        if orphans or missing:
+        unmade = selectors.letters_the_worker_gave_up_on()
+        for number in unmade:
+            self.stdout.write(f"letter whose file could not be made: {number}")
+        if orphans or missing or unmade:
             raise CommandError(
-                f"{len(orphans)} files without a letter, {len(missing)} letters without a file."
+                f"{len(orphans)} files without a letter, {len(missing)} letters without a file, "
+                f"{len(unmade)} letters whose file could not be made."
             )
         summary = f"All {len(letters)} letters have their file, and no file is left over."
         self.stdout.write(self.style.SUCCESS(summary))

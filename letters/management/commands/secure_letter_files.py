@@ -13,7 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         renamed, failed = 0, []
-        letters = Letter.objects.only("pk", "number", "pdf", "issued_on", "sha256")
+        # A letter still waiting for its file gets a private name when the file is made.
+        letters = Letter.objects.exclude(pdf="").only("pk", "number", "pdf", "issued_on", "sha256")
         for letter in letters.iterator():
             if files.is_private_name(letter.pdf.name):
                 continue

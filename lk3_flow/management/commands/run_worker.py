@@ -1,32 +1,53 @@
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from audit import sealing
-from letters.services import void_unused_numbers
+from letters.services import render_pending_letters, void_unused_numbers
 
 logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
     help = (
-        "The site's background work, in rounds every AUDIT_SEAL_INTERVAL seconds: sealing "
-        "committed audit events into the chain, and recording as void (batal) the letter numbers "
-        "whose step never completed. Stops after the round on SIGTERM or SIGINT."
+        "The site's background work, in rounds every AUDIT_SEAL_INTERVAL seconds: making the "
+        "files of the letters issued since the last round, sealing committed audit events into "
+        "the chain, and recording as void (batal) the letter numbers whose step never completed. "
+        "Runs at a lower CPU priority than the pages (LK3_WORKER_NICENESS). Stops after the "
+        "round on SIGTERM or SIGINT."
     )
-    # What one round does, in order.
-    jobs: list[Callable[[], object]] = [sealing.seal_pending, void_unused_numbers]
+    # What one round does, in order: the files first, so that their events are sealed with it.
+    jobs: list[Callable[[], object]] = [
+        render_pending_letters,
+        sealing.seal_pending,
+        void_unused_numbers,
+    ]
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="Run one round, then exit.")
+        parser.add_argument(
+            "--niceness",
+            type=int,
+            default=None,
+            help="CPU niceness to run at (default LK3_WORKER_NICENESS); 0 leaves it as it is.",
+        )
 
-    def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, once: bool = False, niceness: int | None = None, **options: Any
+    ) -> None:
         self.verbosity = options["verbosity"]
+        # Rendering letters is the heaviest work of the site: it gives way to the pages people
+        # wait for, on the same cores.
+        wanted = settings.LK3_WORKER_NICENESS if niceness is None else niceness
+        if wanted > os.getpriority(os.PRIO_PROCESS, 0):
+            os.setpriority(os.PRIO_PROCESS, 0, wanted)
         stop = threading.Event()
         signals = (signal.SIGTERM, signal.SIGINT)
         previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in signals}

@@ -564,8 +564,8 @@ def measure_task_completion(report: Report, seeded: dict) -> None:
         Case.objects.filter(counselor=counselor, stage="counseling").order_by("id")[: RUNS + 5]
     )
 
-    def record_session(case: Case) -> None:
-        services.record_session(
+    def record_session(case: Case) -> object:
+        return services.record_session(
             case=case, counselor=counselor, data=session_data(NextStep.ANOTHER_SESSION)
         )
 
@@ -768,7 +768,8 @@ def load_run(report: Report, seeded: dict, *, keep_out: set[int]) -> None:
             against = verdict(p95, TARGETS["load_p95"]) if pace == "office" else "capacity"
             report.add(
                 f"load: {LOAD_USERS} users at {pace} pace ({think[0]:g} to {think[1]:g} s "
-                f"between pages), {LOAD_SECONDS} s, gunicorn 2 workers, with writes",
+                f"between pages), {LOAD_SECONDS} s, gunicorn {gunicorn_workers()} processes, "
+                "with writes",
                 f"{float(total['Requests/s']):.1f} req/s",
                 f"{p95:.0f} ms",
                 f"{failures} errors",
@@ -790,6 +791,13 @@ def load_run(report: Report, seeded: dict, *, keep_out: set[int]) -> None:
         for process in (server, worker):
             process.terminate()
             process.wait(timeout=30)
+
+
+def gunicorn_workers() -> int:
+    """How many processes gunicorn.conf.py gives this machine."""
+    import runpy
+
+    return int(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"])
 
 
 def _wait_until_serving() -> None:

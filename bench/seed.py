@@ -315,6 +315,7 @@ def _letter(case: Case, kind: str, signer: Any, when: datetime.datetime) -> Lett
         sequence=sequence,
         issued_at=when,
         issued_on=when.date(),
+        rendered_at=when,
         subject=kind,
         signer=signer,
         signer_name=signer.get_full_name(),

@@ -6,6 +6,8 @@ from io import StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
@@ -147,3 +149,17 @@ def test_the_worker_gives_the_cores_to_the_pages(monkeypatch):
     assert asked == [(run_worker.os.PRIO_PROCESS, 0, 7)]
     call_command("run_worker", once=True, niceness=0)
     assert len(asked) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_letters_issued_before_this_change_migrate_as_made(office):
+    case = office.register()
+    letter_services.render_pending_letters()
+    made = dict(case.letters.values_list("pk", "sha256"))
+    executor = MigrationExecutor(connection)
+    executor.migrate([("letters", "0006_every_letter_in_the_register")])
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    for letter in Letter.objects.filter(case=case):
+        assert letter.rendered_at == letter.issued_at
+        assert letter.sha256 == made[letter.pk]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Count, Exists, Min, OuterRef
 from django.utils import timezone
 
@@ -71,9 +71,32 @@ def content(position: int, columns: Sequence[Any]) -> tuple[Any, ...]:
 
 
 def enqueue(values: dict[str, Any]) -> AuditEvent:
-    """Write an event and its queue row in the caller's transaction: no lock, no chain read."""
-    event = AuditEvent.objects.create(**values)
-    AuditPending.objects.create(event=event)
+    """Write an event and its queue row in the caller's transaction: no lock, no chain read.
+
+    On PostgreSQL one statement writes both (an INSERT inside WITH): every action of the site
+    is written in one round trip to the database rather than two.
+    """
+    event = AuditEvent(**values)
+    db = connections[router.db_for_write(AuditEvent)]
+    if db.vendor != "postgresql":
+        event.save(force_insert=True, using=db.alias)
+        AuditPending.objects.using(db.alias).create(event=event)
+        return event
+    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    quote = db.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    params = [field.get_db_prep_save(getattr(event, field.attname), db) for field in fields]
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"WITH event AS (INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) "
+            f"VALUES ({placeholders}) RETURNING id) "
+            f"INSERT INTO {quote(AuditPending._meta.db_table)} (event_id) "
+            "SELECT id FROM event RETURNING event_id",
+            params,
+        )
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, db.alias
     return event
 
 

@@ -868,18 +868,24 @@ def write(report: Report, seeded: dict, seconds: float) -> None:
         "Server time in this process, median and 95th percentile of repeated runs; the query "
         "count is that of one run.",
         "",
+        "A step issues its letter (number, content) and commits; the background worker makes "
+        "the PDF after commit, at a lower CPU priority than the pages. "
         f"Letters at once: {PARALLEL_LETTERS} letters of every kind, each on its own case with "
-        "the records it quotes, issued one at a time and then by as many forked processes let "
-        "go together, each with its own connection and transaction; the median and max are the "
-        "latencies of the parallel ones, the ratio their wall time against one at a time. "
-        "A read during a long letter: an auditor's timeline of one case (which records that it "
-        "was viewed) read again and again while another process approves the assessment of "
-        "another case, whose report, every section as long as the form allows, renders before "
-        "that approval commits. Task completion: its ratio is against bare viewflow writing the "
-        "same session record. The load runs mix writes into the page reads: counselors record "
-        "sessions through the task page (half schedule the next one, which issues an "
-        "invitation) and heads take assessment, referral and closure approvals from the queue "
-        "and approve them, each issuing its letter; the write rows are those POSTs alone.",
+        "the records it quotes, issued and their files made one at a time and then by as many "
+        "forked processes let go together, each with its own connection and transaction; the "
+        "median and max are the latencies of the parallel ones, the ratio their wall time "
+        "against one at a time. A read during a long letter: an auditor's timeline of one case "
+        "(which records that it was viewed) read again and again while another process "
+        "approves the assessment of another case and makes the file of its report, every "
+        "section as long as the form allows. Task completion: its ratio is against bare "
+        "viewflow writing the same session record, the two timed in turn. The load runs start "
+        "gunicorn as gunicorn.conf.py sets it, beside the background worker, and count for "
+        f"{LOAD_SECONDS} s from the moment the last of the {LOAD_USERS} users has logged in; they "
+        "mix writes into the page reads: counselors record sessions through the task page (half "
+        "schedule the next one, which issues an invitation) and heads take assessment, referral "
+        "and closure approvals from the queue and approve them, each issuing its letter; the "
+        "write rows are those POSTs alone. The bare WeasyPrint render is the yardstick of the "
+        "machine's speed when two runs are compared.",
         "",
         "| measurement | median | p95 | queries | against the target |",
         "|---|---|---|---|---|",

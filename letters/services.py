@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import logging
 import secrets
+import time
 from typing import Any
 
 import segno
@@ -175,16 +176,19 @@ def rendered(letter: Letter) -> Letter:
     return letter
 
 
-def render_pending_letters() -> int:
+def render_pending_letters(*, for_seconds: float | None = None) -> int:
     """Make the file of every letter still waiting for one, oldest first; the worker's job.
 
-    A letter another process is rendering is skipped, not waited for. One whose rendering fails
-    is tried again next round, and left alone after `RENDER_ATTEMPTS` failures. Returns how many
-    files were made.
+    With `for_seconds`, no letter is begun once that time has passed: a backlog is made over
+    several rounds of the worker, whose other jobs (sealing, within its promised bound) and
+    whose stopping do not wait for all of it. A letter another process is rendering is skipped,
+    not waited for. One whose rendering fails is tried again next round, and left alone after
+    `RENDER_ATTEMPTS` failures. Returns how many files were made.
     """
     made = 0
     failed: set[int] = set()
-    while True:
+    deadline = None if for_seconds is None else time.monotonic() + for_seconds
+    while deadline is None or time.monotonic() < deadline:
         with transaction.atomic():
             pending = (
                 PendingRendering.objects.select_for_update(skip_locked=True, of=("self",))
@@ -215,6 +219,7 @@ def render_pending_letters() -> int:
                 made += 1
         # Outside a request nothing else removes a file whose transaction did not commit.
         files.discard_rolled_back_files()
+    return made
 
 
 def _make_file(pending: PendingRendering) -> None:

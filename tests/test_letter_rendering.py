@@ -163,3 +163,14 @@ def test_letters_issued_before_this_change_migrate_as_made(office):
     for letter in Letter.objects.filter(case=case):
         assert letter.rendered_at == letter.issued_at
         assert letter.sha256 == made[letter.pk]
+
+
+def test_a_backlog_of_letters_is_made_over_several_rounds(office):
+    """A round stops beginning letters when its time is up, so that sealing and stopping the
+    worker never wait for a whole backlog."""
+    office.register()
+    assert letter_services.render_pending_letters(for_seconds=0) == 0
+    assert PendingRendering.objects.count() == 2
+    assert run_worker.render_letters_for_a_while in run_worker.Command.jobs
+    assert run_worker.render_letters_for_a_while() == 2
+    assert not PendingRendering.objects.exists()

@@ -49,6 +49,7 @@ WRITES = {
 PDF_REPORT_NOTE = "each of its views is an action of its own: the longest report a case makes"
 TARGETS = {
     "page": 100.0,
+    "home_page": 150.0,
     "timeline": 150.0,
     "report_pdf": 2000.0,
     "letter_ratio": 1.15,
@@ -160,16 +161,27 @@ def measure_pages(report: Report, seeded: dict) -> None:
     people = seeded["people"]
     counselor, head, auditor = people["counselor"][0], people["head"][0], people["auditor"][0]
     own = Case.objects.filter(counselor=counselor).order_by("-id").values_list("pk", flat=True)[0]
-    pages = [
-        ("counselor: inbox", counselor, "/case/inbox/"),
-        ("counselor: case list", counselor, "/cases/"),
-        ("counselor: case detail", counselor, f"/cases/{own}/"),
-        ("head: queue", head, "/case/queue/"),
-        ("head: inbox", head, "/case/inbox/"),
-        ("head: case list", head, "/cases/"),
-        ("head: case detail", head, f"/cases/{own}/"),
+    homes = [
+        ("head: home page", head),
+        ("counselor: home page", counselor),
+        # The one who registered every seeded case.
+        ("intake officer: home page", people["intake_officer"][0]),
+        ("auditor: home page", auditor),
+        ("administrator: home page", people["administrator"][0]),
     ]
-    for label, user, url in pages:
+    pages = [(label, user, "/", "home_page") for label, user in homes] + [
+        (label, user, url, "page")
+        for label, user, url in [
+            ("counselor: inbox", counselor, "/case/inbox/"),
+            ("counselor: case list", counselor, "/cases/"),
+            ("counselor: case detail", counselor, f"/cases/{own}/"),
+            ("head: queue", head, "/case/queue/"),
+            ("head: inbox", head, "/case/inbox/"),
+            ("head: case list", head, "/cases/"),
+            ("head: case detail", head, f"/cases/{own}/"),
+        ]
+    ]
+    for label, user, url, target in pages:
         client = Client()
         client.force_login(user)
 
@@ -183,7 +195,7 @@ def measure_pages(report: Report, seeded: dict) -> None:
             median,
             p95,
             query_count(get),
-            verdict(p95, TARGETS["page"]),
+            verdict(p95, TARGETS[target]),
         )
     from bench.seed import PASSWORD
 
@@ -195,7 +207,7 @@ def measure_pages(report: Report, seeded: dict) -> None:
 
     median, p95 = timed(log_in)
     report.timing(
-        "counselor: log in and follow the redirects to the inbox (4 requests)",
+        "counselor: log in and land on the home page (2 requests)",
         median,
         p95,
         query_count(log_in),

@@ -73,8 +73,20 @@ def _create(model: Any, rows: list) -> list:
 
 def staff(counselor_count: int) -> dict[str, list]:
     user_model = get_user_model()
-    people: dict[str, list] = {"head": [], "intake_officer": [], "counselor": [], "auditor": []}
-    plan = [("head", 2), ("intake_officer", 2), ("counselor", counselor_count), ("auditor", 1)]
+    people: dict[str, list] = {
+        "head": [],
+        "intake_officer": [],
+        "counselor": [],
+        "auditor": [],
+        "administrator": [],
+    }
+    plan = [
+        ("head", 2),
+        ("intake_officer", 2),
+        ("counselor", counselor_count),
+        ("auditor", 1),
+        ("administrator", 1),
+    ]
     for role, count in plan:
         for n in range(count):
             user = user_model.objects.create_user(

@@ -21,8 +21,8 @@ from viewflow.workflow.base import Node
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
+from flows.selectors import inbox_tasks, queue_tasks, tasks_visible_to
 from permissions.selectors import open_process_ids, process_is_open_to, sees_every_case
 
 
@@ -31,9 +31,7 @@ class VisibleTasksOnly:
 
     def get_queryset(self) -> Any:
         tasks = super().get_queryset().select_related("process__case", "owner")
-        if sees_every_case(self.request.user):
-            return tasks
-        return tasks.filter(process_id__in=open_process_ids(self.request.user))
+        return tasks_visible_to(self.request.user, tasks)
 
     def task_id(self, task: Any) -> str:
         url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
@@ -52,27 +50,6 @@ class VisibleProcessesOnly:
         if sees_every_case(self.request.user):
             return processes
         return processes.filter(pk__in=open_process_ids(self.request.user))
-
-
-def _tasks_of(flow_class: Any) -> Any:
-    """Tasks of the flow, told by their own node reference: viewflow's filter on the process's
-    flow class joins every task to its process, which on a busy desk costs more than the list."""
-    return Task.objects.filter(flow_task__in=list(flow_class.instance.nodes()))
-
-
-def queue_tasks(flow_class: Any, user: Any) -> Any:
-    """Unassigned tasks the user's role may take. Viewflow's own query also matches per-object
-    task permissions through a computed column, which no index can serve; this flow grants task
-    permissions only by role."""
-    return _tasks_of(flow_class).filter(
-        flow_task_type="HUMAN",
-        status=STATUS.NEW,
-        owner_permission__in=user.get_all_permissions(),
-    )
-
-
-def inbox_tasks(flow_class: Any, user: Any) -> Any:
-    return _tasks_of(flow_class).filter(owner=user, status=STATUS.ASSIGNED)
 
 
 class InboxView(VisibleTasksOnly, flow_views.FlowInboxListView):

@@ -7,6 +7,7 @@ from viewflow.urls import Application, Site
 from auditor import views as audit_views
 from flows.flows import CaseFlow
 from flows.viewset import CaseFlowViewset
+from home.views import HomeView
 from letters import views as letter_views
 from permissions.roles import AUDIT_CASE, MANAGE_CASE
 from permissions.views import AccountViewset, EndAllSessionsView
@@ -72,8 +73,14 @@ class StaffApp(Application):
     )
 
 
+class LK3Site(Site):
+    """The site lands on each person's home page rather than on its first application."""
+
+    index_path = path("", HomeView.as_view(), name="index")
+
+
 case_app = CaseApp()
-site = Site(
+site = LK3Site(
     title=_("LK3 Flow"),
     viewsets=[
         CaseFlowViewset(CaseFlow, icon="assignment", title=_("Case Services")),

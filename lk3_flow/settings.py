@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "audit",
     "auditor",
     "permissions",
+    "home",
 ]
 
 MIDDLEWARE = [

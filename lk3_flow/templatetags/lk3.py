@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 
 from lk3_flow.choices import ProblemCategory, Service
@@ -27,3 +29,9 @@ def person(user: object) -> str:
 def client_name(context: dict, case: object) -> str:
     """The client's name as lists show it to the current user (masked when sensitive)."""
     return client_name_for(context["request"].user, case)
+
+
+@register.filter
+def task_url(task: Any) -> str:
+    """The page of a process task: its detail, from which it is taken or done."""
+    return task.flow_task.reverse("index", args=[task.process_id, task.pk])

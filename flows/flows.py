@@ -206,14 +206,14 @@ class CaseFlow(flow.Flow):
     def is_closure_approved(self, activation: Any) -> bool:
         return selectors.closure_approved(activation.process.case)
 
-    def assessment_return_note(self, activation: Any) -> dict[str, str]:
-        return _return_note(selectors.latest_assessment(activation.process.case))
+    def assessment_return_note(self, activation: Any) -> dict[str, object]:
+        return selectors.return_note(selectors.latest_assessment(activation.process.case))
 
-    def referral_return_note(self, activation: Any) -> dict[str, str]:
-        return _return_note(selectors.latest_referral(activation.process.case))
+    def referral_return_note(self, activation: Any) -> dict[str, object]:
+        return selectors.return_note(selectors.latest_referral(activation.process.case))
 
-    def closure_return_note(self, activation: Any) -> dict[str, str]:
-        return _return_note(selectors.latest_closure(activation.process.case))
+    def closure_return_note(self, activation: Any) -> dict[str, object]:
+        return selectors.return_note(selectors.latest_closure(activation.process.case))
 
     def close_case(self, activation: Any) -> None:
         services.close_case(activation.process.case)
@@ -291,8 +291,3 @@ def _session_just_recorded(activation: Any) -> Any:
 def _session_wants(activation: Any, step: NextStep) -> bool:
     session = _session_just_recorded(activation)
     return session is not None and session.next_step == step
-
-
-def _return_note(returned: Any) -> dict[str, str]:
-    """Task data that carries the head's comment to the counselor who must revise."""
-    return {"returned_comment": returned.review_comment}

@@ -19,6 +19,7 @@ from viewflow.workflow.flow.views import mixins as flow_mixins
 
 from audit import services as audit
 from audit.models import Action
+from letters.selectors import letters_readable_by
 from lk3_flow import selectors, services
 from lk3_flow.models import Case
 from permissions.roles import HEAD
@@ -36,6 +37,7 @@ class CaseTaskView(
 
     template_filename = "task.html"
     success_message = gettext_lazy("The task has been completed.")
+    submit_label = gettext_lazy("Save")
 
     @property
     def case(self) -> Case:
@@ -43,8 +45,10 @@ class CaseTaskView(
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        task = self.request.activation.task
         context["case"] = self.case
-        context["returned_comment"] = self.request.activation.task.data.get("returned_comment", "")
+        context["returned"] = selectors.returned_to_counselor(self.case, task.data or {})
+        context["submit_label"] = self.submit_label
         return context
 
     def record(self, form: Any) -> object:
@@ -57,6 +61,11 @@ class CaseTaskView(
             # The step and all it sets off are one savepoint and one audit event: a refusal
             # anywhere leaves the case, its tasks and its letters as they were.
             with transaction.atomic(), completing(activation.task, case_id=self.case.pk):
+                if activation.task.owner_id is None:
+                    # A head deciding straight from the queue takes the task here, so that a
+                    # refusal below puts it back in the queue with everything else.
+                    activation.assign(self.request.user)
+                    activation.start(self.request)
                 keep_for_the_flow(activation.process, self.record(form))
                 activation.execute()
         except ValidationError as error:
@@ -67,6 +76,23 @@ class CaseTaskView(
 
     def get_success_url(self) -> str:
         return reverse("cases:detail", args=[self.case.pk])
+
+
+class DecisionPageMixin:
+    """A head's decision page shows the file the decision rests on: the case's records, its
+    sessions and letters, and what was returned before."""
+
+    template_filename = "decision.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        case = selectors.case_with_records(self.case.pk)
+        context.update(
+            file=case,
+            earlier_returns=selectors.returns_of(case),
+            letters=letters_readable_by(self.request.user, case).order_by("issued_on", "pk"),
+        )
+        return context
 
 
 class IntakeView(generic.TemplateView):
@@ -127,8 +153,9 @@ class IntakeView(generic.TemplateView):
         return HttpResponseRedirect(reverse("cases:detail", args=[case.pk]))
 
 
-class AssignCounselorView(CaseTaskView):
+class AssignCounselorView(DecisionPageMixin, CaseTaskView):
     form_class = forms.AssignCounselorForm
+    submit_label = gettext_lazy("Assign the counselor")
 
     def record(self, form: forms.AssignCounselorForm) -> None:
         services.assign_counselor(
@@ -150,11 +177,24 @@ class AssessmentView(CaseTaskView):
         services.record_assessment(case=self.case, author=self.request.user, data=form.cleaned_data)
 
 
-class ReviewTaskView(CaseTaskView):
-    """A head's approve-or-return decision."""
+class ReviewTaskView(DecisionPageMixin, CaseTaskView):
+    """A head's approve-or-return decision on the counselor's latest proposal."""
 
     form_class = forms.ReviewForm
+    submit_label = gettext_lazy("Send the decision")
     review_service: Any = None
+    proposal_kind = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        records = {
+            "assessment": context["file"].assessments.all(),
+            "referral": context["file"].referrals.all(),
+            "closure": context["file"].closures.all(),
+        }[self.proposal_kind]
+        context["proposal"] = records[len(records) - 1] if records else None
+        context["proposal_kind"] = self.proposal_kind
+        return context
 
     def record(self, form: forms.ReviewForm) -> None:
         self.review_service(
@@ -167,14 +207,17 @@ class ReviewTaskView(CaseTaskView):
 
 class ReviewAssessmentView(ReviewTaskView):
     review_service = staticmethod(services.review_assessment)
+    proposal_kind = "assessment"
 
 
 class ReviewReferralView(ReviewTaskView):
     review_service = staticmethod(services.review_referral)
+    proposal_kind = "referral"
 
 
 class ReviewClosureView(ReviewTaskView):
     review_service = staticmethod(services.review_closure)
+    proposal_kind = "closure"
 
 
 class CounselingSessionView(CaseTaskView):

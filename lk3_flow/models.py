@@ -302,6 +302,7 @@ class Referral(TimeStamped):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("date sent"), null=True, blank=True)
     partner_response = LimitedTextField(
         _("partner's response"), max_length=NARRATIVE_LENGTH, blank=True

@@ -1,7 +1,9 @@
 """Reads of the case domain."""
 
 import datetime
+from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 from .choices import NextStep, ReferralStatus, Review
@@ -50,6 +52,83 @@ def returned_assessment(case: Case) -> Assessment | None:
     return assessment if assessment and assessment.review == Review.RETURNED else None
 
 
+Proposal = Assessment | Referral | Closure
+
+# What a head can send back to the counselor, by the name a returned task's data keeps.
+RETURNABLE: dict[str, type[Proposal]] = {
+    "assessment": Assessment,
+    "referral": Referral,
+    "closure": Closure,
+}
+
+
+@dataclass(frozen=True)
+class Return:
+    """A proposal the head sent back, and why: what the counselor reads before revising."""
+
+    note: str
+    kind: str = ""
+    record: Proposal | None = None
+
+    @property
+    def reviewer(self) -> AbstractBaseUser | None:
+        return self.record.reviewed_by if self.record else None
+
+    @property
+    def returned_at(self) -> datetime.datetime | None:
+        return self.record.reviewed_at if self.record else None
+
+
+def return_note(returned: Proposal) -> dict[str, object]:
+    """The task data that carries a return to the counselor's next task: the note, and which
+    record it is about (by kind and id, never its content)."""
+    return {
+        "returned_comment": returned.review_comment,
+        "returned_record": [returned._meta.model_name, returned.pk],
+    }
+
+
+def returned_to_counselor(case: Case, task_data: dict) -> Return | None:
+    """The return a counselor's task was created by, if any.
+
+    Tasks created before the record was kept in their data carry the note alone.
+    """
+    note = task_data.get("returned_comment")
+    if not note:
+        return None
+    kind, pk = (task_data.get("returned_record") or ["", None])[:2]
+    model = RETURNABLE.get(kind)
+    if model is None:
+        return Return(note=note)
+    related = ["reviewed_by", "partner"] if model is Referral else ["reviewed_by"]
+    record = model.objects.select_related(*related).filter(case=case, pk=pk).first()
+    return Return(note=note, kind=kind if record else "", record=record)
+
+
+def returns_of(case: Case) -> list[Return]:
+    """Every proposal of the case that the head returned, oldest first.
+
+    Read from the case's prefetched records (`case_with_records`), so it costs no query.
+    """
+    returned = [
+        Return(note=record.review_comment, kind=kind, record=record)
+        for kind, records in (
+            ("assessment", case.assessments.all()),
+            ("referral", case.referrals.all()),
+            ("closure", case.closures.all()),
+        )
+        for record in records
+        if _was_returned(record)
+    ]
+    return sorted(returned, key=lambda item: item.returned_at or item.record.created_at)
+
+
+def _was_returned(record: Proposal) -> bool:
+    if isinstance(record, Referral):
+        return record.status == ReferralStatus.RETURNED
+    return record.review == Review.RETURNED
+
+
 def active_partners() -> QuerySet:
     return Partner.objects.filter(active=True).order_by("category", "name")
 
@@ -77,7 +156,10 @@ def case_with_records(case_id: int) -> Case:
             "assessments__reviewed_by",
             "sessions__counselor",
             "referrals__partner",
-            "closures",
+            "referrals__proposed_by",
+            "referrals__reviewed_by",
+            "closures__proposed_by",
+            "closures__reviewed_by",
             "reopenings",
             "counselor_changes__previous",
             "counselor_changes__new",

@@ -325,6 +325,7 @@ def review_referral(
     referral.status = ReferralStatus.SENT if approved else ReferralStatus.RETURNED
     referral.review_comment = comment
     referral.reviewed_by = reviewer
+    referral.reviewed_at = timezone.now()
     if approved:
         referral.sent_at = timezone.now()
     referral.save()

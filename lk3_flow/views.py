@@ -19,6 +19,7 @@ from audit.models import Action
 from flows import selectors as flow_selectors
 from flows import services as flow_services
 from flows.forms import HandOverForm, ReasonForm, ReassignForm
+from flows.nodes import HeadTask
 from letters.selectors import letters_readable_by, with_public_checks
 from permissions.selectors import (
     CaseAccess,
@@ -111,6 +112,8 @@ def _task_action(task: Any, user: Any) -> tuple[str, str] | None:
     flow_task = task.flow_task
     if flow_task.can_execute(user, task):
         return _("Execute"), flow_task.reverse("execute", args=[task.process_id, task.pk])
+    if isinstance(flow_task, HeadTask) and flow_task.can_decide(user, task):
+        return _("Decide"), flow_task.reverse("execute", args=[task.process_id, task.pk])
     if flow_task.can_assign(user, task):
         return _("Assign"), flow_task.reverse("assign", args=[task.process_id, task.pk])
     return None

@@ -467,13 +467,22 @@ SEQUENCES = [
         "execute approve_assessment",
         False,
     ),
+    # Back in the queue, the task is any head's to decide in one step, also the one who had it.
     (
         HEAD_CLAIMED,
         "second_head",
         "unassign approve_assessment",
         "head",
         "execute approve_assessment",
-        False,
+        True,
+    ),
+    (
+        HEAD_QUEUE,
+        "counselor",
+        "execute approve_assessment",
+        "head",
+        "execute approve_assessment",
+        True,
     ),
     (
         HEAD_CLAIMED,

@@ -101,7 +101,8 @@ def test_two_heads_taking_the_same_queued_task(office, awaiting_approval):
     assert Task.objects.get(pk=task.pk).owner == office.head
 
 
-def test_a_head_whose_task_a_colleague_put_back_keeps_the_decision_typed(office, awaiting_approval):
+def test_a_head_whose_task_a_colleague_put_back_still_decides_it(office, awaiting_approval):
+    """Back in the queue, the task is any head's to decide, the one who typed it included."""
     task = open_task(awaiting_approval)
     head, colleague = english_client(office.head), english_client(office.second_head)
     head.post(task_url(task, "assign"))
@@ -111,9 +112,25 @@ def test_a_head_whose_task_a_colleague_put_back_keeps_the_decision_typed(office,
         task_url(task, "execute"), {"decision": "return", "comment": "Lengkapi data anak."}
     )
 
+    assert response.status_code == 302
+    assert Assessment.objects.get().review == "returned"
+    assert Task.objects.get(pk=task.pk).owner == office.head
+
+
+def test_a_head_whose_task_a_colleague_took_keeps_the_decision_typed(office, awaiting_approval):
+    task = open_task(awaiting_approval)
+    head, colleague = english_client(office.head), english_client(office.second_head)
+    head.post(task_url(task, "assign"))
+    assert colleague.post(task_url(task, "unassign")).status_code == 302
+    assert colleague.post(task_url(task, "assign")).status_code == 302
+
+    response = head.post(
+        task_url(task, "execute"), {"decision": "return", "comment": "Lengkapi data anak."}
+    )
+
     assert response.status_code == 409
     page = response.content.decode()
-    assert "This task is no longer assigned to you." in page
+    assert "This task is now assigned to Dadang Sutisna." in page
     assert "Lengkapi data anak." in page
     assert "Return to the counselor" in page  # the choice's label, not its code
     assert Assessment.objects.get().review == "pending"

@@ -23,6 +23,7 @@ from viewflow.workflow.status import STATUS
 
 from lk3_flow.choices import CaseStatus
 from lk3_flow.models import Case
+from lk3_flow.selectors import with_overdue_flag
 from permissions.selectors import counselors, open_process_ids, sees_every_case
 
 from .flows import CaseFlow
@@ -57,6 +58,19 @@ def queue_tasks(flow_class: Any, user: AbstractBaseUser) -> QuerySet:
 
 def inbox_tasks(flow_class: Any, user: AbstractBaseUser) -> QuerySet:
     return _tasks_of(flow_class).filter(owner=user, status=STATUS.ASSIGNED)
+
+
+def task_rows(user: AbstractBaseUser, tasks: QuerySet) -> QuerySet:
+    """Of `tasks`, those the user may see, as the inbox and the queue list them: with their case
+    and client, whether a head returned them, and whether the case is overdue."""
+    rows = tasks_visible_to(user, tasks).select_related("process__case__client", "owner")
+    return with_overdue_flag(rows, "process__case__").annotate(
+        returned=Choose(
+            When(data__has_key="returned_comment", then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def tasks_visible_to(user: AbstractBaseUser, tasks: QuerySet) -> QuerySet:

@@ -11,13 +11,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models import Case as Choose
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from flows.flows import CaseFlow
-from flows.selectors import inbox_tasks, queue_tasks, tasks_visible_to
+from flows.selectors import inbox_tasks, queue_tasks, task_rows, tasks_visible_to
 from lk3_flow.choices import CaseStatus, ProblemCategory, Stage
 from lk3_flow.models import Case, CounselingSession, Partner
 from permissions.roles import HEAD, ROLES
@@ -82,15 +81,9 @@ def decisions_waiting_for(user: AbstractBaseUser) -> Shortlist:
 
 def tasks_of(user: AbstractBaseUser) -> Shortlist:
     """The person's own open tasks: those returned by a head first, then by the case's due time."""
-    tasks = tasks_visible_to(user, inbox_tasks(CaseFlow, user)).annotate(
-        returned=Choose(
-            When(data__has_key="returned_comment", then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
+    tasks = task_rows(user, inbox_tasks(CaseFlow, user))
     return _shortlist(
-        tasks.select_related("process__case__client").order_by(
+        tasks.order_by(
             "-returned", F("process__case__due_at").asc(nulls_last=True), "created", "pk"
         )
     )

@@ -43,6 +43,8 @@ def _ensure_staff(report: SeedReport) -> dict:
             defaults={
                 "first_name": staff.first_name,
                 "last_name": staff.last_name,
+                # .example never delivers: the demo's reset links go to the console.
+                "email": f"{staff.username}@lk3.example",
                 "is_staff": staff.role == ADMINISTRATOR.code,
             },
         )

@@ -1,12 +1,13 @@
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from permissions.selectors import cases_named_for
 
-from .choices import CaseStatus, Stage
+from .choices import CaseStatus, Priority, Stage
 from .fields import BoundedDateFormField
 from .models import Case, Client
+from .selectors import overdue, priority_rank
 
 
 class BoundedDateFilter(django_filters.DateFilter):
@@ -15,14 +16,85 @@ class BoundedDateFilter(django_filters.DateFilter):
     field_class = BoundedDateFormField
 
 
-class CaseFilter(django_filters.FilterSet):
+ORDER_CHOICES = [
+    ("due", _("Due date, soonest first")),
+    ("newest", _("Newest first")),
+    ("oldest", _("Oldest first")),
+]
+
+
+class PressingFirstFilterSet(django_filters.FilterSet):
+    """Priority, stage, overdue and order, over cases or over the tasks of cases.
+
+    Unsorted, a list shows the most pressing first: urgent before high, then the soonest due.
+    A value that is not one of the choices is shown as the form's error and filters nothing.
+    """
+
+    # The lookup path from a row to its case, e.g. "process__case__" for tasks.
+    case_path = ""
+    # The field that tells when a row was made.
+    created_field = "created_at"
+
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, empty_label=_("All"), method="by_case_field"
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"), choices=Stage.choices, empty_label=_("All"), method="by_case_field"
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Due date"),
+        choices=[("yes", _("Overdue only"))],
+        empty_label=_("Any"),
+        method="only_overdue",
+    )
+    order = django_filters.ChoiceFilter(
+        label=_("Order"),
+        choices=ORDER_CHOICES,
+        empty_label=_("Most pressing first"),
+        method="ordered_last",
+    )
+
+    def by_case_field(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{f"{self.case_path}{name}": value})
+
+    def only_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(overdue(self.case_path))
+
+    def leading_order(self) -> list:
+        """What comes before the chosen order (nothing here; tasks put returned ones first)."""
+        return []
+
+    def ordered_last(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The order is applied after every filter, in `filter_queryset`: a search ORs two
+        querysets, which would drop an order set before it."""
+        return queryset
+
+    def in_order(self, queryset: QuerySet, value: str) -> QuerySet:
+        due = F(f"{self.case_path}due_at")
+        created = self.created_field
+        orders = {
+            "due": [due.asc(nulls_last=True), created],
+            "newest": [f"-{created}"],
+            "oldest": [created],
+        }
+        ranked = queryset.annotate(priority_rank=priority_rank(self.case_path))
+        pressing = ["priority_rank", due.asc(nulls_last=True), created]
+        return ranked.order_by(*self.leading_order(), *orders.get(value, pressing), "pk")
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        return self.in_order(queryset, self.form.cleaned_data.get("order") or "")
+
+
+class CaseFilter(PressingFirstFilterSet):
     q = django_filters.CharFilter(label=_("Search by case number or client name"), method="search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CaseStatus.choices, empty_label=_("All")
+    )
 
     class Meta:
         model = Case
-        fields = ["q", "status", "stage"]
+        fields = ["q", "status", "stage", "priority", "overdue", "order"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Cases whose number, or client's name where the user may know it, contains the text.

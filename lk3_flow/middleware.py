@@ -135,3 +135,22 @@ class PrivateResponseMiddleware:
         response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class SiteLayoutMiddleware:
+    """Pages routed outside viewflow's site (the letter register, the account pages) are drawn
+    inside its layout too, with its title and menu: viewflow names the site only on its own URLs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, *args: object) -> None:
+        match = request.resolver_match
+        if match is not None and getattr(match, "site", None) is None:
+            from .routes import site  # the URL module imports every app's views
+
+            match.site = site

@@ -10,6 +10,7 @@ from flows.viewset import CaseFlowViewset
 from home.views import HomeView
 from letters import views as letter_views
 from permissions.roles import AUDIT_CASE, MANAGE_CASE
+from permissions.selectors import CHANGE_USER
 from permissions.views import AccountViewset, EndAllSessionsView
 
 from . import erasure_views, staff_views, views
@@ -57,7 +58,7 @@ class AuditApp(Application):
 
 
 class StaffApp(Application):
-    """The heads' watch over staff administration (the administrator works in /admin/)."""
+    """The heads' watch over staff administration (the administrator works in `PeopleApp`)."""
 
     title = _("Staff")
     icon = "manage_accounts"
@@ -70,6 +71,24 @@ class StaffApp(Application):
         "permintaan-peran/<int:pk>/",
         staff_views.DecideRoleRequestView.as_view(),
         name="decide_role_request",
+    )
+
+
+class PeopleApp(Application):
+    """The administrator's staff directory: add, change and deactivate people in one page each."""
+
+    title = _("Staff administration")
+    icon = "badge"
+    app_name = "people"
+    permission = CHANGE_USER
+    menu_template_name = "permissions/people_menu.html"
+
+    index_path = path("", staff_views.StaffListView.as_view(), name="index")
+    add_path = path("tambah/", staff_views.StaffCreateView.as_view(), name="add")
+    change_path = path("<int:pk>/", staff_views.StaffChangeView.as_view(), name="change")
+    status_path = path("<int:pk>/status/", staff_views.StaffStatusView.as_view(), name="status")
+    reset_link_path = path(
+        "<int:pk>/kirim-tautan/", staff_views.StaffResetLinkView.as_view(), name="reset_link"
     )
 
 
@@ -87,6 +106,7 @@ site = LK3Site(
         case_app,
         AuditApp(),
         StaffApp(),
+        PeopleApp(),
     ],
 )
 

@@ -4,10 +4,40 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case as Choose
+from django.utils import timezone
 
-from .choices import NextStep, ReferralStatus, Review
+from .choices import CaseStatus, NextStep, Priority, ReferralStatus, Review
 from .models import Assessment, Case, Client, Closure, CounselingSession, Partner, Referral
+
+# Most pressing first: the codes' alphabetical order would put "high" before "urgent".
+PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
+
+
+def priority_rank(case_path: str = "") -> Choose:
+    """0 for an urgent case up to 3 for a low one, for sorting; `case_path` leads to the case
+    (e.g. "process__case__" from a task)."""
+    return Choose(
+        *(
+            When(**{f"{case_path}priority": priority}, then=Value(rank))
+            for rank, priority in enumerate(PRIORITY_ORDER)
+        ),
+        default=Value(len(PRIORITY_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def overdue(case_path: str = "") -> Q:
+    """An open case whose due time has passed."""
+    return Q(**{f"{case_path}status": CaseStatus.OPEN, f"{case_path}due_at__lt": timezone.now()})
+
+
+def with_overdue_flag(queryset: QuerySet, case_path: str = "") -> QuerySet:
+    """Each row with `is_overdue`, for lists to flag."""
+    return queryset.annotate(
+        is_overdue=ExpressionWrapper(overdue(case_path), output_field=BooleanField())
+    )
 
 
 def latest_assessment(case: Case) -> Assessment | None:

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
+    "lk3_flow.middleware.SiteLayoutMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     "axes.middleware.AxesMiddleware",
     "audit.context.AuditContextMiddleware",

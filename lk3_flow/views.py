@@ -49,9 +49,10 @@ class CaseListView(LoginRequiredMixin, SearchFormMixin, generic.ListView):
     search_fields = tuple(CaseFilter.base_filters)
 
     def get_queryset(self) -> Any:
+        cases = cases_visible_to(self.request.user).select_related("client", "counselor")
         self.filter = CaseFilter(
-            self.search_terms,
-            queryset=cases_visible_to(self.request.user).select_related("client", "counselor"),
+            self.search_terms or {},
+            queryset=selectors.with_overdue_flag(cases),
             request=self.request,
         )
         return self.filter.qs

@@ -6,9 +6,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet, Subquery
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from audit.models import Action, AuditEvent
+from lk3_flow.choices import CaseStatus
 from lk3_flow.models import Case
 
 from .models import CaseUserObjectPermission, RoleRequest
@@ -18,6 +21,8 @@ from .roles import (
     HEAD,
     MANAGE_CASE,
     REGISTER_CASE,
+    ROLES,
+    ROLES_BY_CODE,
     ROLES_BY_GROUP_NAME,
     Role,
 )
@@ -232,3 +237,113 @@ def pending_role_requests() -> QuerySet:
 def staff_events() -> QuerySet:
     """Changes to accounts, roles and permissions, newest first."""
     return AuditEvent.objects.filter(action__in=STAFF_ACTIONS).order_by("-pk")
+
+
+# Staff administration: the administrator's page of people, roles, positions and NIPs.
+
+CHANGE_USER = "auth.change_user"
+# The role filter's value for people who hold no role at all.
+NO_ROLE = "none"
+# viewflow's statuses of a task someone still has to do (flows.services.OPEN_TASK_STATUSES).
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def may_administer_staff(user: AbstractBaseUser) -> bool:
+    """The administrator (and superusers) add, change and deactivate staff accounts."""
+    return user.is_authenticated and user.is_active and user.has_perm(CHANGE_USER)
+
+
+def may_change_staff_member(actor: AbstractBaseUser, user: AbstractBaseUser) -> bool:
+    """Whether `actor` may change this account at all.
+
+    Nobody changes their own account here (their roles and status are for someone else to
+    decide), and a superuser's account is read-only to everyone but superusers.
+    """
+    return (
+        may_administer_staff(actor)
+        and actor.pk != user.pk
+        and (actor.is_superuser or not user.is_superuser)
+    )
+
+
+def invitation_pending(user: AbstractBaseUser) -> bool:
+    """Nobody has used the account yet: its address can still be corrected without risk."""
+    return user.last_login is None and not user.has_usable_password()
+
+
+def may_change_email(actor: AbstractBaseUser, user: AbstractBaseUser) -> bool:
+    """Only a superuser moves the address of an account in use, where the reset links go.
+
+    Otherwise an administrator could send a colleague's reset link to an address of their own
+    and log in as them.
+    """
+    return actor.is_superuser or invitation_pending(user)
+
+
+def pending_role_codes(user: AbstractBaseUser) -> set[str]:
+    """The roles requested for the person that still wait for a head's confirmation."""
+    return set(
+        RoleRequest.objects.filter(user=user, status=RoleRequest.Status.PENDING).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def held_roles(user: AbstractBaseUser) -> list[Role]:
+    """The person's roles in declaration order, from their prefetched groups when there are."""
+    names = {group.name for group in user.groups.all()}
+    return [role for role in ROLES if role.group_name in names]
+
+
+def staff_directory(
+    *, query: str = "", role_code: str = "", active: bool | None = None
+) -> QuerySet:
+    """People for the administrator's staff page, in a fixed number of queries however many.
+
+    Each word of `query` must be found in the login name, the name, the e-mail address, the
+    position or the NIP.
+    """
+    people = (
+        get_user_model()
+        .objects.select_related("lk3_profile")
+        .prefetch_related(
+            "groups",
+            Prefetch(
+                "role_requests",
+                queryset=RoleRequest.objects.filter(status=RoleRequest.Status.PENDING),
+                to_attr="pending_requests",
+            ),
+        )
+        .order_by("-is_active", "first_name", "last_name", "username")
+    )
+    for word in query.split():
+        people = people.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(lk3_profile__position__icontains=word)
+            | Q(lk3_profile__nip__icontains=word)
+        )
+    if role_code == NO_ROLE:
+        people = people.exclude(groups__name__in=[role.group_name for role in ROLES])
+    elif role_code in ROLES_BY_CODE:
+        people = people.filter(groups__name=ROLES_BY_CODE[role_code].group_name)
+    if active is not None:
+        people = people.filter(is_active=active)
+    return people
+
+
+def username_taken(username: str, *, other_than: AbstractBaseUser | None = None) -> bool:
+    """Whether another account has this login name, whatever its letter case."""
+    accounts = get_user_model().objects.filter(username__iexact=username)
+    if other_than is not None:
+        accounts = accounts.exclude(pk=other_than.pk)
+    return accounts.exists()
+
+
+def open_work_count(user: AbstractBaseUser) -> int:
+    """The open tasks a person owns and the open cases they counsel: what a head hands over
+    once the person is deactivated (a number only; the administrator sees no case)."""
+    tasks = Task.objects.filter(owner=user, status__in=OPEN_TASK_STATUSES).count()
+    return tasks + Case.objects.filter(counselor=user, status=CaseStatus.OPEN).count()

@@ -1,11 +1,13 @@
 """Writes that give people their roles and their access to cases."""
 
 from collections.abc import Collection
+from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -13,14 +15,22 @@ from guardian.shortcuts import assign_perm, remove_perm
 from audit import services as audit
 from audit.context import acting_as
 from audit.models import Action
-from lk3_flow.models import Case
+from lk3_flow.models import Case, StaffProfile
 
 from .forms import StaffPasswordResetForm
 from .models import RoleRequest, UserSession
 from .roles import ROLES, ROLES_BY_CODE, Role
-from .selectors import may_decide_role_request, role_codes_of
-
-CHANGE_USER = "auth.change_user"
+from .selectors import (
+    CHANGE_USER,
+    invitation_pending,
+    may_administer_staff,
+    may_change_email,
+    may_change_staff_member,
+    may_decide_role_request,
+    pending_role_codes,
+    role_codes_of,
+    username_taken,
+)
 
 CASE_FILE_PERMISSIONS = ("lk3_flow.view_case", "lk3_flow.change_case")
 
@@ -226,3 +236,183 @@ def end_all_sessions(user: AbstractBaseUser) -> int:
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=user).delete()
     return len(keys)
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """What the administrator's staff form says about a person: account, profile and roles."""
+
+    username: str
+    full_name: str
+    email: str
+    position: str
+    nip: str
+    role_codes: frozenset[str]
+
+
+@dataclass
+class StaffChange:
+    """What one change of a staff member came to, for the page to tell."""
+
+    user: AbstractBaseUser
+    role_requests: list[RoleRequest] = field(default_factory=list)
+    reset_link_sent: bool = False
+    changed: bool = True
+
+
+def _name_parts(user: AbstractBaseUser, full_name: str) -> tuple[str, str]:
+    """Indonesian names have no first and last part: a new or changed name is kept whole.
+
+    An unchanged name keeps the parts it was stored in, so that saving the form changes nothing.
+    """
+    if user.pk is not None and full_name == user.get_full_name():
+        return user.first_name, user.last_name
+    return full_name, ""
+
+
+def _save_account(user: AbstractBaseUser) -> None:
+    """Validate and save; a login name taken meanwhile is a form error, not a server error."""
+    user.full_clean(exclude=["password"])
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {"username": _("Another account already has this login name.")}
+        ) from error
+
+
+def _refuse_taken_username(username: str, user: AbstractBaseUser | None = None) -> None:
+    if username_taken(username, other_than=user):
+        raise ValidationError({"username": _("Another account already has this login name.")})
+
+
+def _record_profile(
+    user: AbstractBaseUser, profile: StaffProfile, changes: dict[str, list[str | None]]
+) -> None:
+    """The position and NIP are printed on letters: their changes are staff changes too."""
+    audit.record(
+        Action.STAFF_CHANGED,
+        obj=profile,
+        details={"user": user.get_username(), "user_id": user.pk, "changes": changes},
+    )
+
+
+@transaction.atomic
+def add_staff_member(
+    *, actor: AbstractBaseUser, member: StaffMember, domain: str, use_https: bool
+) -> StaffChange:
+    """A new colleague's account, profile and roles, and the e-mailed link to choose a password.
+
+    The account has no password: nobody but the person ever knows it. All or nothing, as one
+    audit event: a NIP that does not validate or a mail server that refuses the link (OSError,
+    raised on) leaves no account behind.
+    """
+    if not may_administer_staff(actor):
+        raise PermissionDenied
+    _refuse_taken_username(member.username)
+    user = get_user_model()(username=member.username, email=member.email)
+    user.first_name, user.last_name = _name_parts(user, member.full_name)
+    user.set_unusable_password()
+    with acting_as(actor), audit.action(Action.STAFF_CHANGED):
+        _save_account(user)
+        profile = StaffProfile(user=user, position=member.position, nip=member.nip)
+        profile.full_clean()
+        profile.save()
+        changes = {
+            name: [None, value]
+            for name, value in (("position", member.position), ("nip", member.nip))
+            if value
+        }
+        if changes:
+            _record_profile(user, profile, changes)
+        role_requests = change_roles(actor=actor, user=user, role_codes=member.role_codes)
+        send_password_reset(actor=actor, user=user, domain=domain, use_https=use_https)
+    return StaffChange(user, role_requests, reset_link_sent=True)
+
+
+@transaction.atomic
+def change_staff_member(
+    *,
+    actor: AbstractBaseUser,
+    user: AbstractBaseUser,
+    member: StaffMember,
+    domain: str,
+    use_https: bool,
+) -> StaffChange:
+    """Change a person's account, profile and roles at once, as one audit event.
+
+    Roles follow `change_roles`: one that sees every case is only requested. Only a superuser
+    moves the address of an account in use; a corrected address of an invitation nobody has
+    used yet gets a new link. Nothing is written (no event either) when nothing changes.
+    """
+    if not may_change_staff_member(actor, user):
+        raise PermissionDenied
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if member.email != user.email and not may_change_email(actor, user):
+        raise ValidationError(
+            {"email": _("Only a superuser changes the address of an account in use.")}
+        )
+    _refuse_taken_username(member.username, user)
+    first_name, last_name = _name_parts(user, member.full_name)
+    account = {
+        "username": member.username,
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": member.email,
+    }
+    account_changes = [name for name, value in account.items() if getattr(user, name) != value]
+    profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
+    profile_changes = audit.field_changes(
+        {"position": profile.position, "nip": profile.nip},
+        {"position": member.position, "nip": member.nip},
+    )
+    held, wanted = role_codes_of(user), set(member.role_codes)
+    # A role already waiting for a head's confirmation is no change when it is asked again.
+    roles_change = bool(held - wanted or wanted - held - pending_role_codes(user))
+    if not (account_changes or profile_changes or roles_change):
+        return StaffChange(user, changed=False)
+    invite_again = "email" in account_changes and invitation_pending(user)
+    role_requests: list[RoleRequest] = []
+    with acting_as(actor), audit.action(Action.STAFF_CHANGED, obj=user):
+        if account_changes:
+            for name in account_changes:
+                setattr(user, name, account[name])
+            _save_account(user)
+        if profile_changes:
+            profile.position, profile.nip = member.position, member.nip
+            profile.full_clean()
+            profile.save()
+            _record_profile(user, profile, profile_changes)
+        if roles_change:
+            role_requests = change_roles(actor=actor, user=user, role_codes=wanted)
+        if invite_again:
+            send_password_reset(actor=actor, user=user, domain=domain, use_https=use_https)
+    return StaffChange(user, role_requests, reset_link_sent=invite_again)
+
+
+@transaction.atomic
+def set_staff_active(*, actor: AbstractBaseUser, user: AbstractBaseUser, active: bool) -> int:
+    """Deactivate a person (they are logged out everywhere at once) or let them back in.
+
+    A deactivated person's open cases and tasks stay theirs until a head hands them over
+    (`flows.services.hand_over_open_tasks`, flagged on the workload page): who takes them over
+    is the head's decision. Returns the number of sessions ended.
+    """
+    if not may_change_staff_member(actor, user):
+        raise PermissionDenied
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        raise ValidationError(
+            _("The account is already active.")
+            if active
+            else _("The account is already deactivated.")
+        )
+    ended = 0
+    with acting_as(actor), audit.action(Action.STAFF_CHANGED, obj=user) as done:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            ended = end_all_sessions(user)
+            done.details["sessions_ended"] = ended
+    return ended

@@ -64,7 +64,7 @@ def test_the_administrator_lands_on_a_home_page_after_logging_in(client, office)
     assert landing.status_code == 200
     page = landing.content.decode()
     assert SECTION_TITLES["administrator"] in page
-    assert reverse("admin:auth_user_add") in page
+    assert reverse("people:add") in page
 
 
 def test_a_person_without_a_role_is_told_so(client, db):

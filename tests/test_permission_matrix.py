@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -27,10 +29,12 @@ from lk3_flow.models import (
     CounselorChange,
     Partner,
     Referral,
+    StaffProfile,
 )
 from lk3_flow.models import (
     Client as CaseClient,
 )
+from permissions.models import RoleRequest
 from permissions.selectors import CaseAccess, case_access
 from permissions.services import request_role
 from tests.factories import make_user, registration
@@ -76,6 +80,8 @@ PROCESS_PAGES = {"case:process_detail", "case:process_cancel", "case:process_cha
 LETTER_PAGES = {"letter_download", "letter_correct"}
 # Heads' pages about a staff member or a role request rather than a case.
 STAFF_PAGES = {"cases:hand_over", "staff:decide_role_request"}
+# The administrator's staff directory: people's accounts, roles, positions and NIPs.
+PEOPLE_PAGES = {"people:index", "people:add", "people:change", "people:status", "people:reset_link"}
 # Pages about a client rather than a case: the erasure of their personal data.
 CLIENT_PAGES = {"cases:erase_client"}
 TASK_PAGE = re.compile(r"^case:(\w+):(index|detail|execute|assign|unassign|cancel|undo|revive)$")
@@ -134,6 +140,7 @@ def classify(route: Route) -> str:
         ("process", PROCESS_PAGES),
         ("letter", LETTER_PAGES),
         ("staff", STAFF_PAGES),
+        ("people", PEOPLE_PAGES),
         ("client", CLIENT_PAGES),
     ]:
         if route.name in names:
@@ -296,6 +303,38 @@ def test_staff_pages_are_for_heads_only(office, world, role):
             else:
                 assert status == 403, (role, method, url, status)
             assert snapshot() == before, (role, method, url)
+
+
+def people_snapshot() -> tuple:
+    """Everything a POST to the staff directory could change, to prove that it did not."""
+    return (
+        tuple(get_user_model().objects.order_by("id").values_list("id", "is_active", "email")),
+        tuple(StaffProfile.objects.order_by("id").values_list("id", "position", "nip")),
+        RoleRequest.objects.count(),
+        len(mail.outbox),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_staff_directory_is_the_administrators_only(office, world, role):
+    """An empty POST changes nothing, even for the administrator: every form needs its fields."""
+    leaver = make_user("keluar", "counselor")
+    leaver.is_active = False
+    leaver.save()
+    client = Client()
+    client.force_login(getattr(office, role))
+    for route in all_routes():
+        if classify(route) != "people":
+            continue
+        url = route.pattern.replace("<int:pk>", str(leaver.pk))
+        for method in ("GET", "POST"):
+            before = people_snapshot()
+            status = fetch(client, method, url).status_code
+            if role == "administrator":
+                assert status in (200, 302, 405), (method, url, status)
+            else:
+                assert status == 403, (role, method, url, status)
+            assert people_snapshot() == before, (role, method, url)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,15 @@
+"""Filters of the inbox and the queue: the case's priority, stage and due date."""
+
+from typing import Any
+
+from lk3_flow.filters import PressingFirstFilterSet
+
+
+class TaskFilter(PressingFirstFilterSet):
+    """Over tasks annotated by `flows.selectors.task_rows`: returned work always comes first."""
+
+    case_path = "process__case__"
+    created_field = "created"
+
+    def leading_order(self) -> list[Any]:
+        return ["-returned"]

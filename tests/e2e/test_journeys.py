@@ -149,7 +149,7 @@ def test_a_case_from_registration_to_closure(people, office, live_server, tmp_pa
     expect(head.page.locator(".lk3-stage")).to_contain_text("Asesmen")
 
     counselor = people(office.counselor)
-    counselor.page.click(".vf-page__menu a:has-text('Kotak Masuk')")
+    counselor.page.goto(f"{counselor.base_url}/case/inbox/")
     expect(counselor.page.locator(".lk3-task-list")).to_contain_text(number)
     counselor.shoot("inbox")
     counselor.take_and_open_task(number)

@@ -62,11 +62,28 @@ def bar_chart(rows: list[tuple[str, int]], *, label: str) -> SafeString:
     for parent in list(svg.iter()):
         for child in [child for child in parent if not _drawn(child)]:
             parent.remove(child)
+    _retitle(svg, str(label))
     svg.set("role", "img")
     svg.set("aria-label", str(label))
     # Serialised by the XML library from escaped labels: safe to place in the page as it is.
     return mark_safe(etree.tostring(svg, encoding="unicode"))
 
 
+def _retitle(svg: Any, label: str) -> None:
+    """The titles a browser shows on hover: pygal's are its own name for the chart ("Pygal")
+    and the position of each axis label (e.g. "0.25"); the chart's and each label's own words
+    are shown instead."""
+    for parent in svg.iter():
+        captions = [child.text for child in parent if _name(child) == "text"]
+        for child in parent:
+            if _name(child) == "title":
+                child.text = label if parent is svg else (captions[0] if captions else label)
+
+
+def _name(element: Any) -> str:
+    """The element's tag without its namespace; comments have none."""
+    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
 def _drawn(element: Any) -> bool:
-    return isinstance(element.tag, str) and not element.tag.endswith("script")
+    return isinstance(element.tag, str) and _name(element) != "script"

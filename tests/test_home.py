@@ -1,6 +1,7 @@
 """Each role's home page: what it shows, to whom, and at what cost."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -124,6 +125,14 @@ def test_a_chart_escapes_the_names_it_draws(db):
     assert "<script" not in svg
     assert "&lt;script&gt;" in svg
     assert 'aria-label="Beban &amp; kasus"' in svg
+
+
+def test_a_chart_s_hover_titles_are_its_own_words(db):
+    svg = bar_chart([("Pertengkaran", 3), ("Perceraian", 1)], label="Kasus per kategori")
+    titles = re.findall(r"<title>([^<]*)</title>", svg)
+    assert titles[0] == "Kasus per kategori"
+    assert sorted(titles[1:]) == ["Perceraian", "Pertengkaran"]
+    assert "Pygal" not in svg
 
 
 def test_the_counselors_returned_task_comes_first(client, office):

@@ -11,8 +11,6 @@ from lk3_flow.filters import BoundedDateFilter
 from lk3_flow.models import Case
 from permissions.selectors import cases_named_for, counselors
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
 
 class AuditCaseFilter(django_filters.FilterSet):
     """The auditor's search: by number, client, counselor, stage and registration date."""
@@ -22,10 +20,10 @@ class AuditCaseFilter(django_filters.FilterSet):
     counselor = django_filters.ModelChoiceFilter(label=_("Counselor"), queryset=counselors())
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
     registered_from = BoundedDateFilter(
-        label=_("Registered from"), field_name="created_at", lookup_expr="date__gte", widget=DATE
+        label=_("Registered from"), field_name="created_at", lookup_expr="date__gte"
     )
     registered_to = BoundedDateFilter(
-        label=_("Registered until"), field_name="created_at", lookup_expr="date__lte", widget=DATE
+        label=_("Registered until"), field_name="created_at", lookup_expr="date__lte"
     )
 
     class Meta:
@@ -46,8 +44,8 @@ class TimelineFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", "---------"), *Action.choices], required=False
     )
-    date_from = BoundedDateFormField(label=_("From"), required=False, widget=DATE)
-    date_to = BoundedDateFormField(label=_("Until"), required=False, widget=DATE)
+    date_from = BoundedDateFormField(label=_("From"), required=False)
+    date_to = BoundedDateFormField(label=_("Until"), required=False)
 
     def filters(self) -> dict:
         return self.cleaned_data if self.is_valid() else {}

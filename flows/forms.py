@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lk3_flow.choices import NextStep, PartnerResponse, ProblemCategory, Service
-from lk3_flow.fields import LOCAL_DATE_FORMAT, NOTE_LENGTH, LocalDateTimeFormField
+from lk3_flow.fields import NOTE_LENGTH, LocalDateTimeFormField
 from lk3_flow.models import (
     Assessment,
     Case,
@@ -19,8 +19,6 @@ from lk3_flow.models import (
 from lk3_flow.nik import check_nik_against_person
 from lk3_flow.selectors import active_partners
 from permissions.selectors import counselors
-
-DATE_INPUT = forms.DateInput(format=LOCAL_DATE_FORMAT)
 
 
 def max_length_of(model: type, field_name: str) -> int:
@@ -53,7 +51,6 @@ class ClientForm(forms.ModelForm):
             "desa",
             "phone",
         ]
-        widgets = {"birth_date": DATE_INPUT}
         help_texts = {"nik": _("Leave empty if the client has no NIK or has not brought it.")}
 
     def clean(self) -> dict[str, Any]:
@@ -95,14 +92,13 @@ class IntakeForm(forms.ModelForm):
             "consent_date",
             "consent_share_with_partners",
         ]
-        widgets = {"consent_date": DATE_INPUT, "complaint": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"complaint": forms.Textarea(attrs={"rows": 4})}
 
 
 class HouseholdMemberForm(forms.ModelForm):
     class Meta:
         model = HouseholdMember
         fields = ["full_name", "relationship", "sex", "birth_date"]
-        widgets = {"birth_date": DATE_INPUT}
 
 
 HouseholdMemberFormSet = forms.formset_factory(HouseholdMemberForm, extra=4)

@@ -16,10 +16,12 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.utils import is_owner
 from viewflow.workflow import flow
+from viewflow.workflow.flow import views as flow_views
 
 from permissions.roles import COUNSELOR, HEAD, Role
 from permissions.selectors import may_act_on_task
@@ -27,10 +29,31 @@ from permissions.selectors import may_act_on_task
 from .conflicts import explained
 
 
+class NamedByCase:
+    """Says what was taken or given back by the case's number and the step's title; viewflow's
+    own message names the task by its row id ("Task #270 has been assigned")."""
+
+    case_message: Any = ""
+
+    def get_success_message(self, cleaned_data: dict[str, Any]) -> str:
+        task = self.request.activation.task
+        return self.case_message % {"step": task.title, "number": task.process.case.number}
+
+
+class TakeTaskView(NamedByCase, flow_views.AssignTaskView):
+    case_message = _("You have taken “%(step)s” of case %(number)s.")
+
+
+class GiveBackTaskView(NamedByCase, flow_views.UnassignTaskView):
+    case_message = _("“%(step)s” of case %(number)s is back in the queue.")
+
+
 class CaseTask(flow.View):
     """A human step of a case; subclasses say whose it is."""
 
     acting_role: Role
+    assign_view_class = TakeTaskView
+    unassign_view_class = GiveBackTaskView
 
     def can_execute(self, user: AbstractBaseUser, task: Any) -> bool:
         return is_owner(task.owner, user) and may_act_on_task(user, task)

@@ -13,6 +13,8 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,7 @@ from viewflow.workflow.models import Task
 
 from flows.filters import TaskFilter
 from flows.selectors import inbox_tasks, queue_tasks, task_rows, tasks_visible_to
+from lk3_flow.templatetags.lk3 import person
 from permissions.selectors import open_process_ids, process_is_open_to, sees_every_case
 
 
@@ -41,6 +44,17 @@ class VisibleTasksOnly:
 
     task_id.short_description = _("Case")
 
+    def task_title(self, task: Any) -> str:
+        return task.title
+
+    task_title.short_description = _("Task")
+
+    def task_owner(self, task: Any) -> str:
+        """The person by name, as colleagues know them, rather than by login name."""
+        return person(task.owner) if task.owner_id else ""
+
+    task_owner.short_description = _("Owner")
+
     # Viewflow's filter panel lists every process of the user's tasks as a choice: thousands
     # of options on a busy desk. Cases are searched on the case list instead.
     filterset_class = None
@@ -48,7 +62,7 @@ class VisibleTasksOnly:
 
 class VisibleProcessesOnly:
     def get_queryset(self) -> Any:
-        processes = super().get_queryset().order_by("-created", "-pk")
+        processes = super().get_queryset().select_related("case").order_by("-created", "-pk")
         if sees_every_case(self.request.user):
             return processes
         return processes.filter(pk__in=open_process_ids(self.request.user))
@@ -103,18 +117,50 @@ class QueueView(TaskListPage):
 class ArchiveView(VisibleTasksOnly, flow_views.FlowArchiveListView):
     columns = ("task_id", "task_title", "created", "finished")
 
-    def task_title(self, task: Any) -> str:
-        return task.title
-
-    task_title.short_description = _("Task")
-
 
 class TaskListView(VisibleTasksOnly, flow_views.DashboardTaskListView):
-    columns = ("task_id", "flow_task", "created", "owner")
+    # The step's title in the active language, not the node's English name in the code.
+    columns = ("task_id", "task_title", "created", "task_owner")
 
 
 class ProcessListView(VisibleProcessesOnly, flow_views.DashboardProcessListView):
-    pass
+    """Every process named by its case number, not by its row id."""
+
+    columns = ("case_number", "created", "finished", "active_tasks")
+
+    def case_number(self, process: Any) -> str:
+        url = self.request.resolver_match.flow_viewset.reverse("process_detail", args=[process.pk])
+        case = getattr(process, "case", None)  # every process is a case's, from its first step
+        return format_html('<a href="{}">{}</a>', url, case.number if case else "—")
+
+    case_number.short_description = _("Case")
+
+    def active_tasks(self, process: Any) -> int:
+        return process.active_tasks_count
+
+    active_tasks.short_description = _("Open tasks")
+
+
+class FlowChartView(flow_views.FlowChartView):
+    """The diagram of the flow, or of one case's process, drawn inside the site's layout with
+    its menu and a way back; the picture itself is the same URL with `?format=svg`.
+
+    Viewflow answers the bare SVG (and a BPMN export for process modellers), a page without
+    menu or title that no one could leave but with the browser's back button.
+    """
+
+    template_name = "flows/flow_chart.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("format") == "svg":
+            return super().get(request, *args, **kwargs)
+        process = None
+        if "process_pk" in kwargs:
+            processes = self.flow_class.process_class._default_manager.select_related("case")
+            process = get_object_or_404(
+                processes, pk=kwargs["process_pk"], flow_class=self.flow_class
+            )
+        return TemplateResponse(request, self.template_name, {"process": process})
 
 
 def visible_process_required(
@@ -163,9 +209,11 @@ class CaseFlowViewset(FlowAppViewset):
     archive_view_class = ArchiveView
     task_list_view_class = TaskListView
     process_list_view_class = ProcessListView
+    chart_view_class = FlowChartView
 
     # The kanban dashboard and the bulk actions read tasks without a user filter; the inbox,
-    # the queue and each case's page cover what they offer.
+    # the queue and each case's page cover what they offer. The address stays, for old links,
+    # as a redirect that the menu no longer offers (templates/viewflow/workflow/flow_menu.html).
     index_path = path("", RedirectView.as_view(url="inbox/"), name="index")
     tasks_assign_path = None
     tasks_unassign_path = None

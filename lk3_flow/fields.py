@@ -16,6 +16,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.forms.widgets import DateTimeBaseInput
 from django.utils.translation import gettext_lazy as _
 
 # Maxima far above any real text, close enough that a letter stays a few pages long.
@@ -29,7 +30,7 @@ LETTER_PAGE_LENGTH = 1_000_000
 # Birth dates, appointments and searches of an office that opened in 2009.
 MIN_YEAR, MAX_YEAR = 1900, 2100
 # Day first, as Indonesians write dates, with a colon in the time (the `id` locale expects a
-# dot); viewflow's date picker needs one of its mask formats.
+# dot). The calendar of `DatePickerInput` writes the same formats.
 LOCAL_DATE_FORMAT = "%d/%m/%Y"
 LOCAL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -44,10 +45,49 @@ def validate_plausible_year(value: datetime.date | datetime.datetime) -> None:
         )
 
 
+# What to type, in the words of the interface's language (Indonesian: HH/BB/TTTT JJ:MM).
+DATE_PLACEHOLDER = _("DD/MM/YYYY")
+DATETIME_PLACEHOLDER = _("DD/MM/YYYY HH:MM")
+
+
+class DatePickerInput(DateTimeBaseInput):
+    """A date typed day first, with a calendar to pick it from.
+
+    `lk3.js` opens flatpickr on it in the page's language, weeks starting on Monday (with hours
+    and minutes for a time). It is deliberately not a `DateInput`: viewflow's renderer would
+    draw its own picker for that class, in English, weeks starting on Sunday, and a date picked
+    there resets the time to midnight.
+    """
+
+    picker = "date"
+    placeholder = DATE_PLACEHOLDER
+    date_format = LOCAL_DATE_FORMAT
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            attrs={
+                "data-lk3-picker": self.picker,
+                "placeholder": self.placeholder,
+                "autocomplete": "off",
+                **(attrs or {}),
+            },
+            format=self.date_format,
+        )
+
+
+class DateTimePickerInput(DatePickerInput):
+    """A date and time typed day first, e.g. 27/11/2026 09:30, or picked."""
+
+    picker = "datetime"
+    placeholder = DATETIME_PLACEHOLDER
+    date_format = LOCAL_DATETIME_FORMAT
+
+
 class BoundedDateFormField(forms.DateField):
     """Day first whatever the interface language (the field's placeholder says DD/MM/YYYY), or
     ISO from a browser's date input; an English interface would otherwise read month first."""
 
+    widget = DatePickerInput
     default_validators = [validate_plausible_year]
     input_formats = [LOCAL_DATE_FORMAT, "%Y-%m-%d"]
 
@@ -59,7 +99,7 @@ class BoundedDateTimeFormField(forms.DateTimeField):
 class LocalDateTimeFormField(BoundedDateTimeFormField):
     """Date and time typed day first, e.g. 27/11/2026 09:30."""
 
-    widget = forms.DateTimeInput(format=LOCAL_DATETIME_FORMAT)
+    widget = DateTimePickerInput
     input_formats = [LOCAL_DATETIME_FORMAT]
 
 

@@ -4,8 +4,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as Choose
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .choices import CaseStatus, NextStep, Priority, ReferralStatus, Review
@@ -46,6 +56,11 @@ def latest_assessment(case: Case) -> Assessment | None:
 
 def latest_session(case: Case) -> CounselingSession | None:
     return case.sessions.order_by("-id").first()
+
+
+def last_session_time(case: Case) -> datetime.datetime | None:
+    """When the case's latest session took place: held, or else scheduled."""
+    return case.sessions.aggregate(last=Max(Coalesce("held_at", "scheduled_at")))["last"]
 
 
 def latest_referral(case: Case) -> Referral | None:

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Prefetch
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -289,10 +289,38 @@ def review_assessment(
 def record_session(
     *, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]
 ) -> CounselingSession:
+    """Record a session as it happened.
+
+    A session is recorded after the fact, so it cannot have been held in the future, nor before
+    the case's previous session: the record is evidence of the order in which the office
+    worked with the client, and letters and reports read it in that order.
+    """
     session = CounselingSession(case=case, counselor=counselor, **data)
     session.full_clean()
+    _check_session_time(case, session)
     session.save()
     return session
+
+
+def _check_session_time(case: Case, session: CounselingSession) -> None:
+    if session.held_at is not None and session.held_at > timezone.now():
+        raise ValidationError(
+            {"held_at": _("A session cannot be recorded as held at a time still to come.")}
+        )
+    previous = selectors.last_session_time(case)
+    when = session.held_at or session.scheduled_at
+    # Times are typed to the minute: a session typed for the minute of the previous one is not
+    # before it, whatever seconds the previous one was recorded with.
+    if previous is not None and when < previous.replace(second=0, microsecond=0):
+        field_name = "held_at" if session.held_at is not None else "scheduled_at"
+        raise ValidationError(
+            {
+                field_name: _(
+                    "This session cannot come before the case's previous session, of %(when)s."
+                )
+                % {"when": dateformat.format(timezone.localtime(previous), "j F Y H:i")}
+            }
+        )
 
 
 def propose_referral(

@@ -46,6 +46,7 @@ from audit.models import Action, AuditEvent
 from flows import services as flow_services
 from lk3_flow import services
 from lk3_flow.choices import NextStep
+from lk3_flow.fields import LOCAL_DATE_FORMAT, LOCAL_DATETIME_FORMAT
 from lk3_flow.models import Case, Partner
 from tests.factories import make_user
 
@@ -107,6 +108,7 @@ SPECIAL_TEXT = [
     "\"'><b>", "../../etc/passwd", "%00", "%ZZ", "' OR '1'='1", "\uff13\uff16", "\u0663\u0666",
     "x" * 3000,
 ]  # fmt: skip
+PICKER_FORMATS = {"date": LOCAL_DATE_FORMAT, "datetime": LOCAL_DATETIME_FORMAT}
 SPECIAL_BYTES = [b"\xed\xa0\x80", b"\xff\xfe", b"\xc0\xaf", b"%", b"\x00"]
 
 
@@ -506,12 +508,11 @@ class FormParser(HTMLParser):
             }.get(tag, "number" if kind == "number" else "text")
         elif tag in ("select", "textarea"):
             kind = "multiple" if "multiple" in attributes else tag
-        entry = FormField(
-            name,
-            kind,
-            value=attributes.get("value", ""),
-            date_format=attributes.get("format", ""),
-        )
+        date_format = attributes.get("format", "")
+        if "data-lk3-picker" in attributes:  # our calendar fields: day first, maybe with time
+            kind = "date"
+            date_format = PICKER_FORMATS[attributes["data-lk3-picker"]]
+        entry = FormField(name, kind, value=attributes.get("value", ""), date_format=date_format)
         if "optgroups" in attributes:
             for group in json.loads(attributes["optgroups"]):
                 options = group["options"]

@@ -13,3 +13,11 @@ class TaskFilter(PressingFirstFilterSet):
 
     def leading_order(self) -> list[Any]:
         return ["-returned"]
+
+
+class QueueFilter(TaskFilter):
+    """Nothing in the queue was returned: a returned step goes straight back to its counselor.
+    Without that first key the queue is read in the cases' most-pressing order."""
+
+    def leading_order(self) -> list[Any]:
+        return []

@@ -63,7 +63,13 @@ def inbox_tasks(flow_class: Any, user: AbstractBaseUser) -> QuerySet:
 def task_rows(user: AbstractBaseUser, tasks: QuerySet) -> QuerySet:
     """Of `tasks`, those the user may see, as the inbox and the queue list them: with their case
     and client, whether a head returned them, and whether the case is overdue."""
-    rows = tasks_visible_to(user, tasks).select_related("process__case__client", "owner")
+    # Every listed task is a case's: saying so joins the case as an inner join, which lets the
+    # database read tasks in the cases' most-pressing order (an index) instead of sorting them all.
+    rows = (
+        tasks_visible_to(user, tasks)
+        .filter(process__case__isnull=False)
+        .select_related("process__case__client", "owner")
+    )
     return with_overdue_flag(rows, "process__case__").annotate(
         returned=Choose(
             When(data__has_key="returned_comment", then=Value(True)),

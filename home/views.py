@@ -3,16 +3,14 @@
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views import generic
 
 from auditor.forms import AuditCaseFilter
-from lk3_flow.templatetags.lk3 import person
 from permissions.roles import ADMINISTRATOR, AUDITOR, COUNSELOR, HEAD, INTAKE_OFFICER
 from permissions.selectors import role_codes_of
 
 from . import selectors
-from .charts import bar_chart
+from .office import office_counts
 
 
 class HomeView(generic.TemplateView):
@@ -45,15 +43,7 @@ class HomeView(generic.TemplateView):
         return super().get_context_data(**context, **kwargs)
 
     def head_section(self, now: Any) -> dict[str, Any]:
-        picture = selectors.office_picture(now)
-        caseload = [(person(load.counselor), load.open_cases) for load in picture.by_counselor]
         return {
             "decisions": selectors.decisions_waiting_for(self.request.user),
-            "picture": picture,
-            "new_this_week": selectors.cases_registered_since(selectors.week_start(now)),
-            "stage_chart": bar_chart(picture.by_stage, label=_("Open cases by stage")),
-            "problem_chart": bar_chart(
-                selectors.open_cases_by_problem(), label=_("Open cases by problem category")
-            ),
-            "caseload_chart": bar_chart(caseload, label=_("Open cases per counselor")),
+            **office_counts(now),
         }

@@ -1,6 +1,8 @@
 """Closed vocabularies of the case domain, shared by models, forms and the demo data."""
 
 from django.db import models
+from django.db.models import Case as Choose
+from django.db.models import IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -53,6 +55,23 @@ class Priority(models.TextChoices):
     NORMAL = "normal", _("Normal")
     HIGH = "high", _("High")
     URGENT = "urgent", _("Urgent")
+
+
+# Most pressing first: the codes' alphabetical order would put "high" before "urgent".
+PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
+
+
+def priority_rank(case_path: str = "") -> Choose:
+    """0 for an urgent case up to 3 for a low one, for sorting; `case_path` leads to the case
+    (e.g. "process__case__" from a task)."""
+    return Choose(
+        *(
+            When(**{f"{case_path}priority": priority}, then=Value(rank))
+            for rank, priority in enumerate(PRIORITY_ORDER)
+        ),
+        default=Value(len(PRIORITY_ORDER)),
+        output_field=IntegerField(),
+    )
 
 
 class CaseStatus(models.TextChoices):

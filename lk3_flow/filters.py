@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from permissions.selectors import cases_named_for
 
-from .choices import CaseStatus, Priority, Stage
+from .choices import CaseStatus, Priority, Stage, priority_rank
 from .fields import BoundedDateFormField
 from .models import Case, Client
-from .selectors import overdue, priority_rank
+from .selectors import overdue
 
 
 class BoundedDateFilter(django_filters.DateFilter):

@@ -18,6 +18,7 @@ from .choices import (
     SessionType,
     Sex,
     Stage,
+    priority_rank,
 )
 from .fields import (
     NARRATIVE_LENGTH,
@@ -189,6 +190,11 @@ class Case(TimeStamped):
             models.Index(fields=["stage"]),
             models.Index(fields=["due_at"], name="lk3_case_due"),
             models.Index(fields=["-created_at"], name="lk3_case_newest_first"),
+            # The lists' default order, most pressing first: without it a list of every case
+            # sorts them all to show 25.
+            models.Index(
+                priority_rank(), "due_at", "created_at", "id", name="lk3_case_most_pressing"
+            ),
         ]
         permissions = [
             ("register_case", _("Can register new clients and cases")),

@@ -7,35 +7,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
-    IntegerField,
     Max,
     Q,
     QuerySet,
-    Value,
-    When,
 )
-from django.db.models import Case as Choose
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .choices import CaseStatus, NextStep, Priority, ReferralStatus, Review
+from .choices import CaseStatus, NextStep, ReferralStatus, Review
 from .models import Assessment, Case, Client, Closure, CounselingSession, Partner, Referral
-
-# Most pressing first: the codes' alphabetical order would put "high" before "urgent".
-PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
-
-
-def priority_rank(case_path: str = "") -> Choose:
-    """0 for an urgent case up to 3 for a low one, for sorting; `case_path` leads to the case
-    (e.g. "process__case__" from a task)."""
-    return Choose(
-        *(
-            When(**{f"{case_path}priority": priority}, then=Value(rank))
-            for rank, priority in enumerate(PRIORITY_ORDER)
-        ),
-        default=Value(len(PRIORITY_ORDER)),
-        output_field=IntegerField(),
-    )
 
 
 def overdue(case_path: str = "") -> Q:

@@ -135,6 +135,10 @@ if CACHES["shared"]["BACKEND"] in {
 }:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
+# How long the head's home page keeps its counts over every open case before counting again
+# (home.office); 0 counts on every view.
+LK3_OFFICE_COUNTS_SECONDS = env.int("LK3_OFFICE_COUNTS_SECONDS", default=60)
+
 # Requests per client address on the public verification pages (django-ratelimit rates).
 LK3_PUBLIC_RATE = env("LK3_PUBLIC_RATE", default="30/m")
 LK3_PUBLIC_UPLOAD_RATE = env("LK3_PUBLIC_UPLOAD_RATE", default="20/h")

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -222,3 +223,36 @@ def test_the_administrators_home_costs_the_same_queries_however_many_people(clie
     with CaptureQueriesContext(connection) as many:
         assert client.get("/").status_code == 200
     assert len(many) == len(few)
+
+
+@pytest.fixture
+def office_counts_kept(settings):
+    """The office's counts kept for a minute, as in production, in a cache emptied first."""
+    settings.LK3_OFFICE_COUNTS_SECONDS = 60
+    caches["shared"].clear()
+    yield
+    caches["shared"].clear()
+
+
+def test_the_office_counts_are_kept_for_a_minute_and_say_when_they_were_made(
+    client, office, office_counts_kept
+):
+    office.register(full_name="Wawan Setiawan")
+    home_of(client, office.head)  # the session's first page
+    caches["shared"].clear()
+    with CaptureQueriesContext(connection) as counted:
+        first = home_of(client, office.head)
+    office.register(full_name="Sarnah")
+    with CaptureQueriesContext(connection) as kept:
+        second = home_of(client, office.head)
+
+    tiles = re.compile(r"<strong>(\d+)</strong><span>new cases this week</span>")
+    assert tiles.search(first).group(1) == tiles.search(second).group(1) == "1"
+    assert "Office counts as of" in second
+    # What waits for the head's own decision is read anew: the second registration is there.
+    assert "Sarnah" in second
+    # Not counted again: open cases by counselor and stage, the counselors, by problem, this week.
+    assert len(kept) <= len(counted) - 4
+
+    caches["shared"].clear()
+    assert tiles.search(home_of(client, office.head)).group(1) == "2"

@@ -71,6 +71,7 @@ ROLE_LISTS = {
     "auditor": [("cases", "/cases/")],
     "administrator": [("staff", "/people/")],
 }
+CASE_PAGE = re.compile(r"/cases/\d+/$")
 DECISION = re.compile(r"/case/\d+/(assign_counselor|approve_\w+)/\d+/execute/$")
 
 
@@ -156,5 +157,14 @@ def test_each_role_works_from_home_at_a_desk_and_on_a_phone(
                 expect(page.locator(".lk3-table").first).to_be_visible()
                 problems += looks_right(page, size)
                 shoot(page, f"{name}-{role}-{size}", full_page=False)
+            if role != "administrator":
+                # A case file as each role opens it from the case list, its letters among it.
+                visit(page, "/cases/")
+                case_links = page.eval_on_selector_all(
+                    ".lk3-table a", "links => links.map(a => a.href)"
+                )
+                case_link = next(link for link in case_links if CASE_PAGE.search(link))
+                visit(page, case_link)
+                problems += looks_right(page, size)
             page.context.close()
     assert problems == [], "\n".join(problems)

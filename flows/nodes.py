@@ -22,6 +22,7 @@ from viewflow.fsm import TransitionNotAllowed
 from viewflow.utils import is_owner
 from viewflow.workflow import flow
 from viewflow.workflow.flow import views as flow_views
+from viewflow.workflow.status import STATUS
 
 from permissions.roles import COUNSELOR, HEAD, Role
 from permissions.selectors import may_act_on_task
@@ -58,11 +59,17 @@ class CaseTask(flow.View):
     def can_execute(self, user: AbstractBaseUser, task: Any) -> bool:
         return is_owner(task.owner, user) and may_act_on_task(user, task)
 
+    # Viewflow's own checks look at the owner only, so a finished step offered its give-back
+    # form; only a waiting step may be taken, only a taken one given back.
     def can_assign(self, user: AbstractBaseUser, task: Any) -> bool:
-        return task.owner_id is None and may_act_on_task(user, task)
+        return task.status == STATUS.NEW and task.owner_id is None and may_act_on_task(user, task)
 
     def can_unassign(self, user: AbstractBaseUser, task: Any) -> bool:
-        return task.owner_id is not None and may_act_on_task(user, task)
+        return (
+            task.status == STATUS.ASSIGNED
+            and task.owner_id is not None
+            and may_act_on_task(user, task)
+        )
 
     # When a colleague got there first, these pages say so (`flows.conflicts`).
 

@@ -239,3 +239,17 @@ def test_a_process_row_locked_by_another_connection(monkeypatch):
     assert response.status_code == 409
     assert "Someone else is saving this case right now" in response.content.decode()
     assert CounselingSession.objects.count() == 0
+
+
+def test_a_finished_step_offers_no_give_back_form(office, awaiting_approval):
+    """Its give-back page says who completed it instead of asking to confirm a give-back."""
+    task = open_task(awaiting_approval)
+    client = english_client(office.head)
+    client.post(task_url(task, "assign"))
+    client.post(task_url(task, "execute"), {"decision": "approve", "comment": ""})
+
+    for action in ("unassign", "assign"):
+        response = client.get(task_url(task, action))
+        assert response.status_code == 409
+        assert "This task was completed by Pimpinan on" in response.content.decode()
+    assert Task.objects.get(pk=task.pk).status == STATUS.DONE

@@ -67,7 +67,12 @@ ENGLISH_JS = """
 ROLE_LISTS = {
     "intake": [("cases", "/cases/")],
     "counselor": [("inbox", "/case/inbox/"), ("cases", "/cases/")],
-    "head": [("queue", "/case/queue/"), ("cases", "/cases/"), ("workload", "/cases/beban-kerja/")],
+    "head": [
+        ("queue", "/case/queue/"),
+        ("cases", "/cases/"),
+        ("workload", "/cases/beban-kerja/"),
+        ("staff-changes", "/staff/"),
+    ],
     "auditor": [("cases", "/cases/")],
     "administrator": [("staff", "/people/")],
 }

@@ -68,6 +68,26 @@ class VisibleProcessesOnly:
         return processes.filter(pk__in=open_process_ids(self.request.user))
 
 
+def count_once(request: HttpRequest, tasks: Any) -> int:
+    """The count of `tasks`, made once per request however often it is asked: the menu's counter
+    and a list's pages ask the same of the same tasks (both for those who see every case)."""
+    counts = request.__dict__.setdefault("_task_counts", {})
+    key = str(tasks.query)
+    if key not in counts:
+        counts[key] = tasks.count()
+    return counts[key]
+
+
+class MenuCounter:
+    """A counter in the flow's menu, which its template reads as `.count`."""
+
+    def __init__(self, request: HttpRequest, tasks: Any) -> None:
+        self.request, self.tasks = request, tasks
+
+    def count(self) -> int:
+        return count_once(self.request, self.tasks)
+
+
 # The task filters that leave rows out; the order only sorts them.
 NARROWING_FILTERS = ("priority", "stage", "overdue")
 
@@ -103,7 +123,9 @@ class TaskListPage(LoginRequiredMixin, generic.ListView):
         task is a case's): counting them so costs a fraction of counting the joined rows."""
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         if not any(self.filter.form.cleaned_data.get(name) for name in NARROWING_FILTERS):
-            paginator.count = tasks_visible_to(self.request.user, self.tasks()).count()
+            paginator.count = count_once(
+                self.request, tasks_visible_to(self.request.user, self.tasks())
+            )
         return paginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -236,8 +258,8 @@ class CaseFlowViewset(FlowAppViewset):
     def get_context_data(self, request: Any) -> dict[str, Any]:
         """The menu's counters, from the same queries as the inbox and the queue."""
         return {
-            "user_inbox": inbox_tasks(self._flow_class, request.user),
-            "user_queue": queue_tasks(self._flow_class, request.user),
+            "user_inbox": MenuCounter(request, inbox_tasks(self._flow_class, request.user)),
+            "user_queue": MenuCounter(request, queue_tasks(self._flow_class, request.user)),
         }
 
     def _get_urls(self) -> list[Any]:

@@ -6,6 +6,7 @@ the number of rows.
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -111,3 +112,24 @@ def test_a_page_number_past_the_end_is_not_found(office):
     office.register()
     response = english_client(office.head).get(reverse("case:queue"), {"page": "x"})
     assert response.status_code == 404
+
+
+def test_the_queue_and_its_menu_counter_share_one_count(office):
+    """For a head the menu's counter and the list's pages count the same tasks: once a page."""
+    for number in range(3):
+        office.register(full_name=f"Klien {number}")
+    client = english_client(office.head)
+    client.get(reverse("case:queue"))  # the session and the caches warm up
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("case:queue")).content.decode()
+
+    task_counts = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT COUNT(*)") and '"viewflow_task"' in query["sql"]
+    ]
+    assert len(task_counts) == 2  # the queue's, shared by its counter, and the inbox counter's
+    assert len(set(task_counts)) == 2
+    queue_counter = re.search(r'Queue</span>\s*<span class="mdc-list-item__meta">(\d+)<', page)
+    assert queue_counter and queue_counter.group(1) == "3"

@@ -12,6 +12,7 @@ among their page reads, each write named on its own in locust's statistics.
 
 import contextlib
 import csv
+import gc
 import json
 import multiprocessing
 import os
@@ -62,6 +63,9 @@ TARGETS = {
     "read_during_letter": 50.0,
 }
 PARALLEL_LETTERS = 50
+# The two cores are shared with whatever the database still does after the seed; the median of
+# a few rounds, each timing one at a time and then at once, keeps one unlucky round from deciding.
+PARALLEL_ROUNDS = 3
 # verify_audit reads the whole chain; the first run after the load also competes with the
 # database's own catching up (autovacuum, checkpoints), so it is timed several times.
 VERIFY_RUNS = 5
@@ -437,7 +441,6 @@ def measure_parallel_letters(report: Report, seeded: dict, *, keep_out: set[int]
     Processes, not threads: a thread rendering a PDF holds the interpreter lock, so threads
     would take turns whatever the database does, and an office's app servers are processes.
     """
-    from django.db import connections
 
     signer = seeded["people"]["head"][0]
     letters = letter_mix(keep_out)
@@ -446,48 +449,70 @@ def measure_parallel_letters(report: Report, seeded: dict, *, keep_out: set[int]
         kind: (kind, case, records) for kind, case, records in letters
     }.values():
         issue_one(kind, case, signer, records)
-    start = time.perf_counter()
-    for kind, case, records in letters:
-        issue_one(kind, case, signer, records)
-    one_at_a_time = time.perf_counter() - start
-
-    context = multiprocessing.get_context("fork")
-    # Forked children must not share the parent's database socket; each opens its own.
-    connections.close_all()
-    gate = context.Barrier(len(letters) + 1)
-    results = context.Queue()
-    workers = [
-        context.Process(target=_issue_apart, args=(letter, signer, gate, results))
-        for letter in letters
-    ]
-    for worker in workers:
-        worker.start()
-    gate.wait(timeout=120)
-    start = time.perf_counter()
-    outcomes = [results.get(timeout=600) for _ in workers]
-    at_once = time.perf_counter() - start
-    for worker in workers:
-        worker.join()
-    errors = [error for _seconds, error in outcomes if error]
-    assert not errors, errors
-    latencies = sorted(seconds for seconds, _error in outcomes)
+    rounds = []
+    for _ in range(PARALLEL_ROUNDS):
+        start = time.perf_counter()
+        for kind, case, records in letters:
+            issue_one(kind, case, signer, records)
+        one_at_a_time = time.perf_counter() - start
+        at_once, latencies = _issue_all_at_once(letters, signer)
+        rounds.append((at_once / one_at_a_time, one_at_a_time, at_once, latencies))
+    rounds.sort(key=lambda measured: measured[0])
+    ratio, one_at_a_time, at_once, latencies = rounds[len(rounds) // 2]
     kinds = len({kind for kind, _case, _records in letters})
     report.add(
         f"letters: {len(letters)} of {kinds} kinds, one at a time, each in its own transaction",
         f"{one_at_a_time:.1f} s",
         "",
         "",
-        "wall time",
+        f"wall time; the round of the median ratio of {PARALLEL_ROUNDS}",
     )
-    ratio = at_once / one_at_a_time
     report.add(
         f"letters: the same {len(letters)} at once by {len(letters)} processes (latency of each)",
         f"{statistics.median(latencies):.1f} s",
         f"max {latencies[-1]:.1f} s",
         "",
         f"wall {at_once:.1f} s, ratio {ratio:.2f}: "
-        + verdict(ratio, TARGETS["parallel_letters_ratio"]),
+        + verdict(ratio, TARGETS["parallel_letters_ratio"])
+        + f" (ratios {', '.join(f'{measured[0]:.2f}' for measured in rounds)})",
     )
+
+
+def _issue_all_at_once(
+    letters: list[tuple[str, Any, dict[str, Any]]], signer: Any
+) -> tuple[float, list[float]]:
+    """Each letter issued by a process of its own, all let go together: the wall time and each
+    one's latency."""
+    from django.db import connections
+
+    context = multiprocessing.get_context("fork")
+    # Forked children must not share the parent's database socket; each opens its own.
+    connections.close_all()
+    # A gunicorn worker starts from a small process; this one holds what the bench built before.
+    # Frozen, those objects stay out of the children's garbage collections, which would otherwise
+    # write to, and so copy, their pages in each of the 50 children.
+    gc.collect()
+    gc.freeze()
+    try:
+        gate = context.Barrier(len(letters) + 1)
+        results = context.Queue()
+        workers = [
+            context.Process(target=_issue_apart, args=(letter, signer, gate, results))
+            for letter in letters
+        ]
+        for worker in workers:
+            worker.start()
+        gate.wait(timeout=120)
+        start = time.perf_counter()
+        outcomes = [results.get(timeout=600) for _ in workers]
+        at_once = time.perf_counter() - start
+        for worker in workers:
+            worker.join()
+    finally:
+        gc.unfreeze()
+    errors = [error for _seconds, error in outcomes if error]
+    assert not errors, errors
+    return at_once, sorted(seconds for seconds, _error in outcomes)
 
 
 def _approve_apart(case: Any, head: Any, started: Any, finished: Any) -> None:

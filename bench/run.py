@@ -12,11 +12,11 @@ among their page reads, each write named on its own in locust's statistics.
 
 import contextlib
 import csv
-import gc
 import json
 import multiprocessing
 import os
 import platform
+import queue
 import statistics
 import subprocess
 import sys
@@ -440,23 +440,35 @@ def measure_parallel_letters(report: Report, seeded: dict, *, keep_out: set[int]
 
     Processes, not threads: a thread rendering a PDF holds the interpreter lock, so threads
     would take turns whatever the database does, and an office's app servers are processes.
+    The letters are issued from a fresh interpreter, as a gunicorn worker is: children forked
+    from this process would each copy the pages of what seeding and measuring left in it.
     """
+    from django.db import connections
 
     signer = seeded["people"]["head"][0]
     letters = letter_mix(keep_out)
-    # Each kind's template compiled and its fonts loaded, as in a server that has been up a while.
-    for kind, case, records in {
-        kind: (kind, case, records) for kind, case, records in letters
-    }.values():
-        issue_one(kind, case, signer, records)
-    rounds = []
-    for _ in range(PARALLEL_ROUNDS):
-        start = time.perf_counter()
-        for kind, case, records in letters:
-            issue_one(kind, case, signer, records)
-        one_at_a_time = time.perf_counter() - start
-        at_once, latencies = _issue_all_at_once(letters, signer)
-        rounds.append((at_once / one_at_a_time, one_at_a_time, at_once, latencies))
+    connections.close_all()
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    # By reference: the fresh interpreter reads the rows once Django is set up there.
+    references = [
+        (
+            str(kind),
+            case.pk,
+            {name: (record._meta.label, record.pk) for name, record in records.items()},
+        )
+        for kind, case, records in letters
+    ]
+    issuer = context.Process(target=_issue_rounds_apart, args=(references, signer.pk, results))
+    issuer.start()
+    while True:
+        try:
+            rounds, error = results.get(timeout=5)
+            break
+        except queue.Empty:
+            assert issuer.is_alive(), f"the letters' issuer stopped (exit code {issuer.exitcode})"
+    issuer.join()
+    assert error is None, error
     rounds.sort(key=lambda measured: measured[0])
     ratio, one_at_a_time, at_once, latencies = rounds[len(rounds) // 2]
     kinds = len({kind for kind, _case, _records in letters})
@@ -478,6 +490,51 @@ def measure_parallel_letters(report: Report, seeded: dict, *, keep_out: set[int]
     )
 
 
+def _issue_rounds_apart(
+    references: list[tuple[str, int, dict[str, tuple[str, int]]]], signer_id: int, results: Any
+) -> None:
+    """In a fresh interpreter: each kind issued once to warm up, as in a server that has been
+    up a while (templates compiled, fonts loaded), then `PARALLEL_ROUNDS` rounds of the letters
+    one at a time and then all at once. Puts ([(ratio, one at a time, at once, latencies)],
+    error) on `results`."""
+    try:
+        import django
+
+        django.setup()
+        from django.apps import apps
+        from django.contrib.auth import get_user_model
+
+        from lk3_flow.models import Case
+
+        signer = get_user_model().objects.get(pk=signer_id)
+        letters = [
+            (
+                kind,
+                Case.objects.get(pk=case_id),
+                {
+                    name: apps.get_model(label).objects.get(pk=pk)
+                    for name, (label, pk) in records.items()
+                },
+            )
+            for kind, case_id, records in references
+        ]
+        for kind, case, records in {
+            kind: (kind, case, records) for kind, case, records in letters
+        }.values():
+            issue_one(kind, case, signer, records)
+        rounds = []
+        for _ in range(PARALLEL_ROUNDS):
+            start = time.perf_counter()
+            for kind, case, records in letters:
+                issue_one(kind, case, signer, records)
+            one_at_a_time = time.perf_counter() - start
+            at_once, latencies = _issue_all_at_once(letters, signer)
+            rounds.append((at_once / one_at_a_time, one_at_a_time, at_once, latencies))
+        results.put((rounds, None))
+    except Exception as error:  # reported by the parent, which then fails
+        results.put(([], repr(error)))
+
+
 def _issue_all_at_once(
     letters: list[tuple[str, Any, dict[str, Any]]], signer: Any
 ) -> tuple[float, list[float]]:
@@ -488,28 +545,20 @@ def _issue_all_at_once(
     context = multiprocessing.get_context("fork")
     # Forked children must not share the parent's database socket; each opens its own.
     connections.close_all()
-    # A gunicorn worker starts from a small process; this one holds what the bench built before.
-    # Frozen, those objects stay out of the children's garbage collections, which would otherwise
-    # write to, and so copy, their pages in each of the 50 children.
-    gc.collect()
-    gc.freeze()
-    try:
-        gate = context.Barrier(len(letters) + 1)
-        results = context.Queue()
-        workers = [
-            context.Process(target=_issue_apart, args=(letter, signer, gate, results))
-            for letter in letters
-        ]
-        for worker in workers:
-            worker.start()
-        gate.wait(timeout=120)
-        start = time.perf_counter()
-        outcomes = [results.get(timeout=600) for _ in workers]
-        at_once = time.perf_counter() - start
-        for worker in workers:
-            worker.join()
-    finally:
-        gc.unfreeze()
+    gate = context.Barrier(len(letters) + 1)
+    results = context.Queue()
+    workers = [
+        context.Process(target=_issue_apart, args=(letter, signer, gate, results))
+        for letter in letters
+    ]
+    for worker in workers:
+        worker.start()
+    gate.wait(timeout=120)
+    start = time.perf_counter()
+    outcomes = [results.get(timeout=600) for _ in workers]
+    at_once = time.perf_counter() - start
+    for worker in workers:
+        worker.join()
     errors = [error for _seconds, error in outcomes if error]
     assert not errors, errors
     return at_once, sorted(seconds for seconds, _error in outcomes)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lk3_flow.choices import NextStep, PartnerResponse, ProblemCategory, Service
-from lk3_flow.fields import NOTE_LENGTH, LocalDateTimeFormField
+from lk3_flow.fields import NOTE_LENGTH, LocalDateTimeFormField, NativeSelect
 from lk3_flow.models import (
     Assessment,
     Case,
@@ -19,6 +19,8 @@ from lk3_flow.models import (
 from lk3_flow.nik import check_nik_against_person
 from lk3_flow.selectors import active_partners
 from permissions.selectors import counselors
+from regions.forms import VillageChoiceField
+from regions.selectors import office_districts, office_villages
 
 
 def max_length_of(model: type, field_name: str) -> int:
@@ -38,6 +40,17 @@ def services_field(label: str, required: bool = True) -> forms.MultipleChoiceFie
 
 
 class ClientForm(forms.ModelForm):
+    kecamatan = forms.ModelChoiceField(
+        label=_("District"), queryset=office_districts(), required=False, widget=NativeSelect
+    )
+    # The browser narrows the villages to those of the district chosen (lk3.js).
+    desa = VillageChoiceField(
+        label=_("Village"),
+        queryset=office_villages(),
+        required=False,
+        widget=NativeSelect(attrs={"data-lk3-within": "kecamatan"}),
+    )
+
     class Meta:
         model = Client
         fields = [
@@ -55,6 +68,15 @@ class ClientForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        village, district = cleaned.get("desa"), cleaned.get("kecamatan")
+        if village is not None and district is None:
+            cleaned["kecamatan"] = village.district
+        elif village is not None and village.district_id != district.pk:
+            self.add_error(
+                "desa",
+                _("%(village)s is not in the district of %(district)s.")
+                % {"village": village.name, "district": district.name},
+            )
         nik = cleaned.get("nik")
         if nik and "nik" not in self.errors:
             for problem in check_nik_against_person(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lk3_flow.models import Case, Closure, CounselingSession, Referral
-from lk3_flow.selectors import latest_assessment
+from lk3_flow.selectors import address_of, latest_assessment
 
 from .models import InstitutionProfile, LetterKind
 
@@ -55,8 +55,7 @@ class LetterDraft:
 
 def _client_addressee(case: Case) -> list[str]:
     client = case.client
-    place = ", ".join(part for part in [client.desa, client.kecamatan] if part)
-    return [client.full_name, place or client.address]
+    return [client.full_name, address_of(client)]
 
 
 def draft(

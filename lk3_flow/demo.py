@@ -16,6 +16,7 @@ from django.utils import timezone
 from flows import services as flow_services
 from permissions.roles import ADMINISTRATOR
 from permissions.services import grant_role
+from regions.selectors import office_villages
 
 from . import services
 from .choices import ClosureReason, NextStep, PartnerResponse, SessionType
@@ -76,6 +77,7 @@ def _ensure_partners(report: SeedReport) -> dict[str, Partner]:
 
 
 def _registration(demo: DemoCase) -> services.Registration:
+    village = office_villages().get(district__name=demo.kecamatan, name=demo.desa)
     return services.Registration(
         client_data={
             "kind": demo.client_kind,
@@ -84,8 +86,8 @@ def _registration(demo: DemoCase) -> services.Registration:
             "sex": demo.sex,
             "birth_date": demo.birth_date,
             "address": demo.address,
-            "kecamatan": demo.kecamatan,
-            "desa": demo.desa,
+            "kecamatan": village.district,
+            "desa": village,
             "phone": demo.phone,
         },
         case_data={

@@ -146,3 +146,11 @@ class LimitedTextField(models.TextField):
         # if Django ever reads them otherwise.
         cls._meta.constraints = [*cls._meta.constraints, check]
         cls._meta.original_attrs["constraints"] = cls._meta.constraints
+
+
+class NativeSelect(forms.Select):
+    """The browser's own list, with its option groups, for a long list a person types into.
+
+    viewflow's select is a Material menu: without groups and without typing to find an entry,
+    it cannot offer 345 villages. `lk3_flow.renderers.NativeSelectRenderer` draws this one.
+    """

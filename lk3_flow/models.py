@@ -86,9 +86,24 @@ class Client(TimeStamped):
     nik = NikField(_("NIK"), blank=True, db_index=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     birth_date = BoundedDateField(_("date of birth"), null=True, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    kecamatan = models.CharField(_("district"), max_length=100, blank=True)
-    desa = models.CharField(_("village"), max_length=100, blank=True)
+    # The street, hamlet (kampung), RT/RW: the rest of the address is chosen from the lists.
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    kecamatan = models.ForeignKey(
+        "regions.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    desa = models.ForeignKey(
+        "regions.Village",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("village"),
+    )
     phone = models.CharField(
         _("phone number"), max_length=20, blank=True, validators=[phone_validator]
     )

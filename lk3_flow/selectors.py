@@ -30,6 +30,17 @@ def with_overdue_flag(queryset: QuerySet, case_path: str = "") -> QuerySet:
     )
 
 
+def address_of(client: Client) -> str:
+    """The client's address as letters and the case file print it, leaving out what is empty:
+    "Jl. Multatuli No. 7, Kel. Muara Ciujung Timur, Kec. Rangkasbitung"; "Kec. Cibadak"."""
+    parts = [
+        client.address.strip(),
+        client.desa.designation if client.desa else "",
+        f"Kec. {client.kecamatan.name}" if client.kecamatan else "",
+    ]
+    return ", ".join(part for part in parts if part)
+
+
 def latest_assessment(case: Case) -> Assessment | None:
     return case.assessments.order_by("-id").first()
 
@@ -168,13 +179,19 @@ def possible_duplicate_clients(
     if birth_date and full_name.strip():
         first_word = full_name.strip().split()[0]
         match |= Q(birth_date=birth_date, full_name__icontains=first_word)
-    return Client.objects.filter(match).order_by("full_name")
+    return Client.objects.filter(match).select_related("kecamatan").order_by("full_name")
 
 
 def case_with_records(case_id: int) -> Case:
     """A case with everything its detail page shows, in a fixed number of queries."""
     return (
-        Case.objects.select_related("client", "counselor", "registered_by", "reopened_from")
+        Case.objects.select_related(
+            "client__kecamatan",
+            "client__desa",
+            "counselor",
+            "registered_by",
+            "reopened_from",
+        )
         .prefetch_related(
             "client__members",
             "assessments__author",

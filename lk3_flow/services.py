@@ -460,8 +460,8 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
             _("This client still has an open case: close or withdraw it before the erasure.")
         )
     client.full_name = str(client)  # the client's number, which every record still uses
-    client.nik = client.address = client.desa = client.phone = ""
-    client.birth_date = None
+    client.nik = client.address = client.phone = ""
+    client.desa = client.birth_date = None
     client.save(update_fields=["full_name", "nik", "address", "desa", "phone", "birth_date"])
     client.members.all().delete()
     case_ids = list(client.cases.order_by("pk").values_list("pk", flat=True))

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "auditor",
     "permissions",
     "home",
+    "regions",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,12 @@ AUDIT_SEAL_INTERVAL = env.float("AUDIT_SEAL_INTERVAL", default=1.0)
 AUDIT_SEAL_BOUND = env.float("AUDIT_SEAL_BOUND", default=10.0)
 # The background worker (letter files, sealing) runs at this CPU niceness, below the pages.
 LK3_WORKER_NICENESS = env.int("LK3_WORKER_NICENESS", default=10)
+# The office's regency by its Kemendagri code: addresses are chosen from its districts and
+# villages (`manage.py load_regions` adds another regency's).
+LK3_REGENCY_CODE = env("LK3_REGENCY_CODE", default="36.02")
+VIEWFLOW = {
+    "WIDGET_RENDERERS": {"lk3_flow.fields.NativeSelect": "lk3_flow.renderers.NativeSelectRenderer"}
+}
 # Addresses (or networks) of the reverse proxies in front; only their X-Forwarded-For is believed.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 

@@ -21,6 +21,13 @@ from lk3_flow.choices import (
 )
 from lk3_flow.models import Case, Partner, StaffProfile
 from permissions.services import grant_role
+from regions.models import District
+
+# Kemendagri codes of the places the tests register clients in.
+RANGKASBITUNG = "36.02.14"
+MUARA_CIUJUNG_TIMUR = "36.02.14.1012"
+CIBADAK = "36.02.18"
+CIKULUR = "36.02.17"
 
 PASSWORD = "kata-sandi-uji-2026"
 
@@ -61,7 +68,7 @@ def registration(full_name: str = "Siti Aminah", **case_data: Any) -> services.R
             "nik": "",
             "sex": Sex.FEMALE,
             "birth_date": datetime.date(1990, 5, 17),
-            "kecamatan": "Rangkasbitung",
+            "kecamatan": District.objects.get(code=RANGKASBITUNG),
         },
         case_data={
             "problem_categories": ["marital_conflict"],

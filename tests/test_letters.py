@@ -256,8 +256,7 @@ def test_hostile_text_is_printed_literally_and_fetches_nothing(office):
                 "kind": "individual",
                 "full_name": (long_name + " " + HOSTILE[0])[:200],
                 "sex": "female",
-                "address": HOSTILE[1],
-                "kecamatan": HOSTILE[2][:100],
+                "address": f"{HOSTILE[1]} {HOSTILE[2]}"[:500],
             },
             case_data={
                 "problem_categories": ["other"],

@@ -8,7 +8,8 @@ from viewflow.workflow.status import STATUS
 from flows import services as flow_services
 from lk3_flow.choices import CaseStatus, NextStep, ReferralStatus, Stage
 from lk3_flow.models import Case, Client
-from tests.factories import ASSESSMENT, CLOSURE
+from regions.models import District, Village
+from tests.factories import ASSESSMENT, CLOSURE, MUARA_CIUJUNG_TIMUR, RANGKASBITUNG
 
 START_URL = "/case/intake/"
 MEMBERS_MANAGEMENT = {
@@ -28,8 +29,8 @@ def intake_post(**overrides: str) -> dict[str, str]:
         "client-sex": "male",
         "client-birth_date": "12/03/1985",
         "client-address": "Kp. Pasir Tariti RT 02/RW 05",
-        "client-kecamatan": "Rangkasbitung",
-        "client-desa": "Muara Ciujung Timur",
+        "client-kecamatan": str(District.objects.get(code=RANGKASBITUNG).pk),
+        "client-desa": str(Village.objects.get(code=MUARA_CIUJUNG_TIMUR).pk),
         "client-phone": "0812-3456-7890",
         "members-0-full_name": "Euis Kurniasih",
         "members-0-relationship": "Istri",

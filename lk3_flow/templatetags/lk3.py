@@ -3,6 +3,7 @@ from typing import Any
 from django import template
 
 from lk3_flow.choices import ProblemCategory, Service
+from lk3_flow.selectors import address_of
 from permissions.selectors import client_name_for
 
 register = template.Library()
@@ -29,6 +30,11 @@ def person(user: object) -> str:
 def client_name(context: dict, case: object) -> str:
     """The client's name as lists show it to the current user (masked when sensitive)."""
     return client_name_for(context["request"].user, case)
+
+
+@register.filter
+def address(client: Any) -> str:
+    return address_of(client)
 
 
 @register.filter

@@ -71,6 +71,10 @@ class Person:
         if len(values) > 1 or self.page.locator(f"#id_{name} .mdc-menu-surface--open").count():
             self.page.keyboard.press("Escape")
 
+    def select(self, name: str, label: str) -> None:
+        """A browser's own list (lk3_flow.fields.NativeSelect)."""
+        self.page.select_option(f"select#id_{name}", label=label)
+
     def tick(self, name: str) -> None:
         self.page.locator(f"#id_{name}_control").check(force=True)
 
@@ -127,7 +131,8 @@ def test_a_case_from_registration_to_closure(people, office, live_server, tmp_pa
     intake.choose("client-sex", "male")
     intake.type("client-birth_date", "12/03/1985")
     intake.type("client-address", "Kp. Cimangeunteung RT 01/RW 02")
-    intake.type("client-kecamatan", "Rangkasbitung")
+    intake.select("client-kecamatan", "Rangkasbitung")
+    intake.select("client-desa", "Pasirtanjung")
     intake.page.fill("input[name='members-0-full_name']", "Imas Masitoh")
     intake.page.fill("input[name='members-0-relationship']", "Istri")
     intake.choose("case-problem_categories", "marital_conflict", "parenting")

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "letters",
     "audit",
     "permissions",
+    "regions",
 ]
 MIDDLEWARE = [
     "lk3_flow.uploads.UploadLimitMiddleware",

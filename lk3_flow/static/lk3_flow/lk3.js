@@ -66,3 +66,47 @@ document.addEventListener("click", (event) => {
     picker.open();
   }
 });
+
+// A village list (`data-lk3-within`, set by the client form) offers only the villages of the
+// district chosen beside it: its option groups are named after the districts. Choosing another
+// district clears a village outside it; with no district chosen, every village is offered.
+function lk3DistrictOf(villages) {
+  const within = villages.getAttribute("data-lk3-within");
+  return villages.form
+    ? [...villages.form.elements].find((field) => field.name && field.name.endsWith(within))
+    : null;
+}
+
+function lk3NarrowVillages(villages) {
+  const district = lk3DistrictOf(villages);
+  if (!(district instanceof HTMLSelectElement)) {
+    return;
+  }
+  const chosen = district.value ? district.options[district.selectedIndex].text : null;
+  for (const group of villages.querySelectorAll("optgroup")) {
+    const offered = chosen === null || group.label === chosen;
+    group.hidden = !offered;
+    group.disabled = !offered;
+  }
+  const village = villages.options[villages.selectedIndex];
+  if (village && village.parentElement.disabled) {
+    villages.value = "";
+  }
+}
+
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field instanceof HTMLSelectElement && field.form) {
+    for (const villages of field.form.querySelectorAll("select[data-lk3-within]")) {
+      if (lk3DistrictOf(villages) === field) {
+        lk3NarrowVillages(villages);
+      }
+    }
+  }
+});
+
+document.addEventListener("focusin", (event) => {
+  if (event.target instanceof HTMLSelectElement && event.target.hasAttribute("data-lk3-within")) {
+    lk3NarrowVillages(event.target);
+  }
+});

@@ -117,7 +117,12 @@ def readable_changes(object_type: str, changes: Mapping[str, list[Any]]) -> list
             model_field = model._meta.get_field(name) if model else None
         except FieldDoesNotExist:
             model_field = None
-        label = str(model_field.verbose_name) if model_field is not None else name
+        if model_field is not None and model_field.auto_created and not model_field.concrete:
+            # The records of another model that point here (a client's household members).
+            label = str(model_field.related_model._meta.verbose_name_plural)
+            model_field = None
+        else:
+            label = str(model_field.verbose_name) if model_field is not None else name
         readable.append(Change(label, _display(model_field, before), _display(model_field, after)))
     return readable
 

@@ -124,6 +124,11 @@ class HouseholdMemberForm(forms.ModelForm):
 
 
 HouseholdMemberFormSet = forms.formset_factory(HouseholdMemberForm, extra=4)
+# The household as a correction shows it: each member with a box to remove them, and two rows
+# for new ones.
+HouseholdEditFormSet = forms.modelformset_factory(
+    HouseholdMember, form=HouseholdMemberForm, extra=2, can_delete=True
+)
 
 
 class AssignCounselorForm(forms.Form):

@@ -30,6 +30,7 @@ class CaseApp(Application):
         "<int:pk>/ganti-konselor/", views.ReassignCaseView.as_view(), name="reassign"
     )
     workload_path = path("beban-kerja/", views.WorkloadView.as_view(), name="workload")
+    edit_client_path = path("<int:pk>/klien/", views.EditClientView.as_view(), name="edit_client")
     erase_client_path = path(
         "klien/<int:pk>/hapus-data-pribadi/",
         erasure_views.EraseClientView.as_view(),

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from audit import personal
 from audit import services as audit
 from audit.models import Action
-from permissions.selectors import client_name_masked, counselors
+from permissions.selectors import client_name_masked, counselors, may_edit_client
 from permissions.services import grant_case_file, revoke_case_file
 
 from . import deadlines, personal_data, selectors
-from .choices import CaseStatus, PartnerResponse, ReferralStatus, Review, Stage
+from .choices import CaseStatus, PartnerResponse, ReferralStatus, Review, Sex, Stage
 from .models import (
     Assessment,
     Case,
@@ -476,3 +476,107 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
         case_id=case_ids[-1] if case_ids else None,
         details={"case_ids": case_ids},
     )
+
+
+@dataclass(frozen=True)
+class MemberEdit:
+    """A household member as the edit form left it: a new one has no `member`."""
+
+    member: HouseholdMember | None
+    data: dict[str, Any]
+    delete: bool = False
+
+
+# The client's fields a correction may change: all that registration records.
+EDITABLE_CLIENT_FIELDS = ("kind", *sorted(personal_data.CLIENT_FIELDS))
+MEMBER_FIELDS = ("full_name", "relationship", "sex", "birth_date")
+
+
+def client_version(client: Client) -> str:
+    """What an edit form carries to tell whether the client changed since it was opened."""
+    return client.updated_at.isoformat()
+
+
+def _member_line(values: dict[str, Any]) -> str:
+    """A household member as the audit log lists them: name, relationship, sex, birth date."""
+    sex, born = values.get("sex"), values.get("birth_date")
+    parts = [
+        values["full_name"],
+        values["relationship"],
+        Sex(sex).label if sex else "",
+        dateformat.format(born, "j F Y") if born else "",
+    ]
+    return " · ".join(str(part) for part in parts if part)
+
+
+@transaction.atomic
+def update_client(
+    *,
+    actor: AbstractBaseUser,
+    case: Case,
+    client_data: dict[str, Any],
+    member_edits: list[MemberEdit],
+    version: str,
+) -> bool:
+    """Correct a client's data and household, as one audited action with before and after.
+
+    Returns whether anything changed; nothing changed records nothing. The personal values go
+    into the event encrypted with the client's key, as at registration. An edit begun before
+    someone else's correction is refused rather than undo it without a word.
+    """
+    if not may_edit_client(actor, case):
+        raise PermissionDenied(
+            _("Only a head or the case's counselor may correct a client's data.")
+        )
+    client = Client.objects.select_for_update().get(pk=case.client_id)
+    subject = personal_data.subject(client.pk)
+    if personal.is_erased(subject):
+        raise ValidationError(_("The personal data of this client were erased."))
+    if client_version(client) != version:
+        raise ValidationError(
+            _("Someone else corrected this client's data meanwhile. Open the form again.")
+        )
+    nik = client_data.get("nik", "")
+    if nik and Client.objects.exclude(pk=client.pk).filter(nik=nik).exists():
+        raise ValidationError(_("Another client is registered with this NIK."))
+    before = {name: getattr(client, name) for name in EDITABLE_CLIENT_FIELDS}
+    for name in EDITABLE_CLIENT_FIELDS:
+        setattr(client, name, client_data.get(name, before[name]))
+    client.full_clean()
+    after = {name: getattr(client, name) for name in EDITABLE_CLIENT_FIELDS}
+    changes = audit.field_changes(before, after)
+
+    members_before = [
+        _member_line({name: getattr(member, name) for name in MEMBER_FIELDS})
+        for member in client.members.order_by("pk")
+    ]
+    for edit in member_edits:
+        if edit.member is not None and edit.member.client_id != client.pk:
+            raise PermissionDenied
+        if edit.delete:
+            if edit.member is not None:
+                edit.member.delete()
+            continue
+        member = edit.member or HouseholdMember(client=client)
+        for name in MEMBER_FIELDS:
+            setattr(member, name, edit.data.get(name, getattr(member, name)))
+        member.full_clean()
+        member.save()
+    members_after = [
+        _member_line({name: getattr(member, name) for name in MEMBER_FIELDS})
+        for member in client.members.order_by("pk")
+    ]
+    if members_after != members_before:
+        changes["members"] = [members_before, members_after]
+    if not changes:
+        return False
+    client.save()
+    audit.record(
+        Action.CLIENT_CHANGED,
+        case=case,
+        obj=client,
+        details=personal.protect_changes(
+            subject, changes, {*personal_data.CLIENT_FIELDS, "members"}
+        ),
+    )
+    return True

@@ -18,20 +18,27 @@ from audit import services as audit
 from audit.models import Action
 from flows import selectors as flow_selectors
 from flows import services as flow_services
-from flows.forms import HandOverForm, ReasonForm, ReassignForm
+from flows.forms import (
+    ClientForm,
+    HandOverForm,
+    HouseholdEditFormSet,
+    ReasonForm,
+    ReassignForm,
+)
 from flows.nodes import HeadTask
 from letters.selectors import letters_readable_by, with_public_checks
 from permissions.selectors import (
     CaseAccess,
     case_access,
     cases_visible_to,
+    may_edit_client,
     may_reassign_cases,
     may_reopen_cases,
     may_withdraw_cases,
     openable_case_ids,
 )
 
-from . import personal_data, selectors
+from . import personal_data, selectors, services
 from .choices import CaseStatus
 from .filters import CaseFilter
 from .models import Case
@@ -103,6 +110,7 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
             can_reassign=is_open and case.counselor_id is not None and may_reassign_cases(user),
             can_reopen=case.status == CaseStatus.CLOSED and may_reopen_cases(user),
             can_erase_client=not is_open and personal_data.may_erase(user),
+            can_edit_client=may_edit_client(user, case),
             openable_related=openable_case_ids(user, related),
             **kwargs,
         )
@@ -272,3 +280,67 @@ class HandOverTasksView(HeadsOnlyMixin, generic.FormView):
             },
         )
         return HttpResponseRedirect(reverse("cases:workload"))
+
+
+class EditClientView(VisibleCaseMixin, generic.TemplateView):
+    """A head or the case's counselor corrects the client's data and household; one audited
+    action, its before and after kept encrypted with the client's key."""
+
+    template_name = "lk3_flow/client_edit.html"
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.case = self.get_case()
+        if not may_edit_client(request.user, self.case):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data: Any = None) -> tuple[ClientForm, Any]:
+        client = self.case.client
+        return (
+            ClientForm(data, instance=client, prefix="client"),
+            HouseholdEditFormSet(data, queryset=client.members.order_by("pk"), prefix="members"),
+        )
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        client_form, members = self.forms()
+        return self.page(client_form, members, services.client_version(self.case.client))
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        client_form, members = self.forms(request.POST)
+        version = request.POST.get("version", "")
+        if not (client_form.is_valid() and members.is_valid()):
+            return self.page(client_form, members, version)
+        edits = [
+            services.MemberEdit(
+                member=form.instance if form.instance.pk else None,
+                data=form.cleaned_data,
+                delete=form.cleaned_data.get("DELETE", False),
+            )
+            for form in members.forms
+            if form.has_changed()
+        ]
+        try:
+            changed = services.update_client(
+                actor=request.user,
+                case=self.case,
+                client_data=client_form.cleaned_data,
+                member_edits=edits,
+                version=version,
+            )
+        except ValidationError as error:
+            client_form.add_error(None, error)
+            return self.page(client_form, members, version)
+        if changed:
+            messages.success(request, _("The client's data have been corrected."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return HttpResponseRedirect(case_url(self.case))
+
+    def page(self, client_form: ClientForm, members: Any, version: str) -> HttpResponse:
+        return self.render_to_response(
+            self.get_context_data(
+                case=self.case, client_form=client_form, members=members, version=version
+            )
+        )

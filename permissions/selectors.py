@@ -171,6 +171,23 @@ def may_reassign_cases(user: AbstractBaseUser) -> bool:
     return user.has_perm(MANAGE_CASE)
 
 
+def may_edit_client(user: AbstractBaseUser, case: Case) -> bool:
+    """A client's data are corrected by a head, or by the counselor of the client's open case.
+
+    The intake officer records them at registration and keeps no right to change them after:
+    once a counselor has the case, the officer no longer sees all of it.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.has_perm(MANAGE_CASE):
+        return True
+    return (
+        case.status == CaseStatus.OPEN
+        and case.counselor_id == user.pk
+        and case_access(user, case) == CaseAccess.FULL
+    )
+
+
 def may_reopen_cases(user: AbstractBaseUser) -> bool:
     """Reopening is the head's decision, as the roles table says; registering is not enough."""
     return user.has_perm(MANAGE_CASE)

@@ -72,6 +72,7 @@ CASE_PAGES = {
     "cases:withdraw",
     "cases:reopen",
     "cases:reassign",
+    "cases:edit_client",
     "audit:timeline",
     "audit:timeline_csv",
     "audit:timeline_pdf",

@@ -110,7 +110,7 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
             can_reassign=is_open and case.counselor_id is not None and may_reassign_cases(user),
             can_reopen=case.status == CaseStatus.CLOSED and may_reopen_cases(user),
             can_erase_client=not is_open and personal_data.may_erase(user),
-            can_edit_client=may_edit_client(user, case),
+            can_edit_client=may_edit_client(user, case, self.access),
             openable_related=openable_case_ids(user, related),
             **kwargs,
         )

@@ -171,11 +171,12 @@ def may_reassign_cases(user: AbstractBaseUser) -> bool:
     return user.has_perm(MANAGE_CASE)
 
 
-def may_edit_client(user: AbstractBaseUser, case: Case) -> bool:
+def may_edit_client(user: AbstractBaseUser, case: Case, access: CaseAccess | None = None) -> bool:
     """A client's data are corrected by a head, or by the counselor of the client's open case.
 
     The intake officer records them at registration and keeps no right to change them after:
-    once a counselor has the case, the officer no longer sees all of it.
+    once a counselor has the case, the officer no longer sees all of it. `access`, when the
+    caller has just asked `case_access`, saves asking it again.
     """
     if not user.is_authenticated or not user.is_active:
         return False
@@ -184,7 +185,7 @@ def may_edit_client(user: AbstractBaseUser, case: Case) -> bool:
     return (
         case.status == CaseStatus.OPEN
         and case.counselor_id == user.pk
-        and case_access(user, case) == CaseAccess.FULL
+        and (case_access(user, case) if access is None else access) == CaseAccess.FULL
     )
 
 

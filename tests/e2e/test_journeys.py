@@ -173,6 +173,16 @@ def test_a_case_from_registration_to_closure(people, office, live_server, tmp_pa
     head.decide(number, "approve")
     expect(head.page.locator(".lk3-stage")).to_contain_text("Sesi konseling")
 
+    # The family moved within the district: the counselor corrects the address.
+    counselor.open_case(number)
+    counselor.page.click("a:has-text('Koreksi data klien')")
+    counselor.type("client-address", "Kp. Nameng RT 03/RW 01")
+    counselor.select("client-desa", "Nameng")
+    counselor.page.click("button:has-text('Simpan koreksi')")
+    expect(counselor.page.locator("dl.lk3-facts", has_text="Keluarga Bapak Dadan")).to_contain_text(
+        "Kp. Nameng RT 03/RW 01, Desa Nameng, Kec. Rangkasbitung"
+    )
+
     for next_step in ["another_session", "propose_referral"]:
         counselor.record_session(
             number, "01/11/2026 09:00", "couple", f"Sesi dengan langkah {next_step}.", next_step

@@ -497,16 +497,18 @@ def client_version(client: Client) -> str:
     return client.updated_at.isoformat()
 
 
-def _member_line(values: dict[str, Any]) -> str:
-    """A household member as the audit log lists them: name, relationship, sex, birth date."""
-    sex, born = values.get("sex"), values.get("birth_date")
-    parts = [
-        values["full_name"],
-        values["relationship"],
-        Sex(sex).label if sex else "",
-        dateformat.format(born, "j F Y") if born else "",
-    ]
-    return " · ".join(str(part) for part in parts if part)
+def _household_lines(client: Client) -> list[str]:
+    """The client's household as the audit log lists it: name, relationship, sex, birth date."""
+    lines = []
+    for member in client.members.order_by("pk"):
+        parts = [
+            member.full_name,
+            member.relationship,
+            Sex(member.sex).label if member.sex else "",
+            dateformat.format(member.birth_date, "j F Y") if member.birth_date else "",
+        ]
+        lines.append(" · ".join(str(part) for part in parts if part))
+    return lines
 
 
 @transaction.atomic
@@ -546,10 +548,7 @@ def update_client(
     after = {name: getattr(client, name) for name in EDITABLE_CLIENT_FIELDS}
     changes = audit.field_changes(before, after)
 
-    members_before = [
-        _member_line({name: getattr(member, name) for name in MEMBER_FIELDS})
-        for member in client.members.order_by("pk")
-    ]
+    members_before = _household_lines(client)
     for edit in member_edits:
         if edit.member is not None and edit.member.client_id != client.pk:
             raise PermissionDenied
@@ -562,10 +561,7 @@ def update_client(
             setattr(member, name, edit.data.get(name, getattr(member, name)))
         member.full_clean()
         member.save()
-    members_after = [
-        _member_line({name: getattr(member, name) for name in MEMBER_FIELDS})
-        for member in client.members.order_by("pk")
-    ]
+    members_after = _household_lines(client)
     if members_after != members_before:
         changes["members"] = [members_before, members_after]
     if not changes:

@@ -292,7 +292,7 @@ class EditClientView(VisibleCaseMixin, generic.TemplateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.case = self.get_case()
-        if not may_edit_client(request.user, self.case):
+        if not may_edit_client(request.user, self.case, self.access):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

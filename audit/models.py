@@ -40,6 +40,12 @@ class Action(models.TextChoices):
     TASKS_HANDED_OVER = "tasks_handed_over", _("Open tasks handed over")
     DUPLICATE_CHECKED = "duplicate_checked", _("Duplicate client check")
     PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
+    CLIENTS_MERGED = "clients_merged", _("Clients merged")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    ATTACHMENT_DOWNLOADED = "attachment_downloaded", _("Attachment downloaded")
+    ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
+    NOTE_ADDED = "note_added", _("Case note added")
+    CONTACT_LOGGED = "contact_logged", _("Contact recorded")
 
 
 class AuditEvent(models.Model):

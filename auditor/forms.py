@@ -9,6 +9,7 @@ from lk3_flow.choices import Stage
 from lk3_flow.fields import BoundedDateFormField
 from lk3_flow.filters import BoundedDateFilter
 from lk3_flow.models import Case
+from lk3_flow.selectors import clients_matching
 from permissions.selectors import cases_named_for, counselors
 
 
@@ -16,7 +17,9 @@ class AuditCaseFilter(django_filters.FilterSet):
     """The auditor's search: by number, client, counselor, stage and registration date."""
 
     number = django_filters.CharFilter(label=_("Case number"), lookup_expr="icontains")
-    client = django_filters.CharFilter(label=_("Client"), method="search_client")
+    client = django_filters.CharFilter(
+        label=_("Client: name, NIK, phone, village or household member"), method="search_client"
+    )
     counselor = django_filters.ModelChoiceFilter(label=_("Counselor"), queryset=counselors())
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
     registered_from = BoundedDateFilter(
@@ -31,10 +34,9 @@ class AuditCaseFilter(django_filters.FilterSet):
         fields = ["number", "client", "counselor", "stage", "registered_from", "registered_to"]
 
     def search_client(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Cases whose client's name contains the text, among those the user may know by name."""
-        return cases_named_for(
-            self.request.user, queryset.filter(client__full_name__icontains=value)
-        )
+        """Cases whose client the text finds, among those the user may know by name."""
+        clients = clients_matching(value).values("pk")
+        return cases_named_for(self.request.user, queryset.filter(client__in=clients))
 
 
 class TimelineFilterForm(forms.Form):

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from lk3_flow.choices import NextStep, PartnerResponse, ProblemCategory, Service
@@ -97,9 +98,6 @@ class IntakeForm(forms.ModelForm):
         label=_("The client has signed the Service Consent Statement"),
         error_messages={"required": _("Services can only be given with the client's consent.")},
     )
-    confirm_new_client = forms.BooleanField(
-        label=_("I have checked the similar records; this is a new client"), required=False
-    )
 
     class Meta:
         model = Case
@@ -115,6 +113,48 @@ class IntakeForm(forms.ModelForm):
             "consent_share_with_partners",
         ]
         widgets = {"complaint": forms.Textarea(attrs={"rows": 4})}
+
+
+class SameClientForm(forms.Form):
+    """Whether the person at the desk is one of the registered clients the check found.
+
+    Offered only the clients the officer was shown, so a forged id attaches nothing; "a new
+    client" is not offered when a client has the NIK given, since a NIK is one person's.
+    """
+
+    NEW = "new"
+
+    same_client = forms.ChoiceField(
+        label=_("Is the person one of these clients?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose one of the clients found, or a new client."),
+            "invalid_choice": _("Choose one of the clients found, or a new client."),
+        },
+    )
+
+    def __init__(self, *args: Any, candidates: list[Client], new_allowed: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(client.pk): client for client in candidates}
+        choices = [(pk, _client_label(client)) for pk, client in self.candidates.items()]
+        if new_allowed:
+            choices.append((self.NEW, _("No, this is a new client")))
+        self.fields["same_client"].choices = choices
+
+    @property
+    def chosen_client(self) -> Client | None:
+        """The registered client chosen, or None for a new one (after `is_valid`)."""
+        return self.candidates.get(self.cleaned_data["same_client"])
+
+
+def _client_label(client: Client) -> str:
+    parts = [client.full_name]
+    if client.birth_date:
+        parts.append(date_format(client.birth_date, "j F Y"))
+    if client.kecamatan:
+        parts.append(str(client.kecamatan))
+    parts.append(_("client number %(number)s") % {"number": client})
+    return ", ".join(parts)
 
 
 class HouseholdMemberForm(forms.ModelForm):
@@ -292,6 +332,59 @@ class ReasonForm(forms.Form):
         label=_("I am sure and understand that this action cannot be undone"),
         error_messages={"required": _("Tick the confirmation to continue.")},
     )
+
+
+class MergeChoiceForm(forms.Form):
+    """Which record is the same person as the case's client: a similar one found, or any case's.
+
+    The records that will move are shown for the choice before the merge can be confirmed:
+    `reviewed` carries the record the page showed them for.
+    """
+
+    other = forms.ChoiceField(
+        label=_("Similar clients found"), widget=forms.RadioSelect, required=False
+    )
+    case_number = forms.CharField(
+        label=_("Or the number of a case of the other record"),
+        max_length=max_length_of(Case, "number"),
+        required=False,
+    )
+    reviewed = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        candidates: list[Client],
+        find_by_case_number: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(client.pk): client for client in candidates}
+        self.fields["other"].choices = [
+            (pk, _client_label(client)) for pk, client in self.candidates.items()
+        ]
+        self.find_by_case_number = find_by_case_number
+        self.other_client: Client | None = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        number = cleaned.get("case_number", "").strip()
+        if cleaned.get("other"):
+            self.other_client = self.candidates[cleaned["other"]]
+        elif number:
+            self.other_client = self.find_by_case_number(number)
+            if self.other_client is None:
+                self.add_error("case_number", _("No case with this number can be merged."))
+        else:
+            raise forms.ValidationError(_("Choose the other record of this client."))
+        return cleaned
+
+    @property
+    def reviewed_choice(self) -> bool:
+        """Whether the records that would move were shown for this very choice."""
+        return self.other_client is not None and self.cleaned_data.get("reviewed") == str(
+            self.other_client.pk
+        )
 
 
 class ReassignForm(ReasonForm):

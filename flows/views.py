@@ -120,24 +120,33 @@ class IntakeView(generic.TemplateView):
             full_name=client_form.cleaned_data["full_name"],
             birth_date=client_form.cleaned_data["birth_date"],
         )
-        if duplicates.found and not case_form.cleaned_data["confirm_new_client"]:
-            case_form.add_error(
-                "confirm_new_client",
-                _("A registered client has a similar NIK, or a similar name and date of birth."),
+        existing_client = None
+        if duplicates.found:
+            # Unbound (no error yet) until the officer has seen the clients found.
+            same_client = forms.SameClientForm(
+                request.POST if "case-same_client" in request.POST else None,
+                prefix="case",
+                candidates=duplicates.named,
+                new_allowed=not duplicates.same_nik,
             )
-            context["duplicates"] = duplicates
-            context["whom_to_ask"] = users_with_role(HEAD)
-            return self.render_to_response(self.get_context_data(**context))
-        case_data = dict(case_form.cleaned_data)
-        case_data.pop("confirm_new_client")
+            if not same_client.is_valid():
+                context.update(
+                    duplicates=duplicates,
+                    same_client_form=same_client,
+                    whom_to_ask=users_with_role(HEAD),
+                )
+                return self.render_to_response(self.get_context_data(**context))
+            existing_client = same_client.chosen_client
+        # A client on record keeps the data and household recorded for them.
         registration = services.Registration(
-            client_data=client_form.cleaned_data,
-            case_data=case_data,
+            client_data=client_form.cleaned_data if existing_client is None else {},
+            case_data=case_form.cleaned_data,
             members=[
                 member.cleaned_data
                 for member in members.forms
-                if member.has_changed() and member.cleaned_data
+                if member.has_changed() and member.cleaned_data and existing_client is None
             ],
+            existing_client=existing_client,
         )
         try:
             with transaction.atomic(), audit.action(Action.CASE_CREATED):
@@ -150,6 +159,14 @@ class IntakeView(generic.TemplateView):
         messages.success(
             request, _("Case %(number)s has been registered.") % {"number": case.number}
         )
+        if existing_client is not None:
+            messages.info(
+                request,
+                _(
+                    "The case was registered for the client already on record; their data as "
+                    "recorded were kept. Differences are corrected from the case page."
+                ),
+            )
         return HttpResponseRedirect(reverse("cases:detail", args=[case.pk]))
 
 

@@ -6,8 +6,8 @@ from permissions.selectors import cases_named_for
 
 from .choices import CaseStatus, Priority, Stage, priority_rank
 from .fields import BoundedDateFormField
-from .models import Case, Client
-from .selectors import overdue
+from .models import Case
+from .selectors import clients_matching, overdue
 
 
 class BoundedDateFilter(django_filters.DateFilter):
@@ -87,7 +87,10 @@ class PressingFirstFilterSet(django_filters.FilterSet):
 
 
 class CaseFilter(PressingFirstFilterSet):
-    q = django_filters.CharFilter(label=_("Search by case number or client name"), method="search")
+    q = django_filters.CharFilter(
+        label=_("Search: case number, name, NIK, phone, village or household member"),
+        method="search",
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=CaseStatus.choices, empty_label=_("All")
     )
@@ -97,11 +100,14 @@ class CaseFilter(PressingFirstFilterSet):
         fields = ["q", "status", "stage", "priority", "overdue", "order"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Cases whose number, or client's name where the user may know it, contains the text.
+        """Cases whose number contains the text, or whose client it finds (`clients_matching`)
+        where the user may know the client by name: a NIK, a phone number or a village must not
+        tell which masked row is whose any more than a name may.
 
-        The names are matched in a subquery rather than across the client join, so that PostgreSQL
-        looks them up in their own (trigram) index once instead of testing every case's client.
+        The clients are matched in a subquery rather than across the client join, so that
+        PostgreSQL looks them up in their own (trigram) indexes once instead of testing every
+        case's client.
         """
-        clients = Client.objects.filter(full_name__icontains=value).values("pk")
-        by_name = cases_named_for(self.request.user, queryset.filter(client__in=clients))
-        return queryset.filter(number__icontains=value) | by_name
+        clients = clients_matching(value).values("pk")
+        by_client = cases_named_for(self.request.user, queryset.filter(client__in=clients))
+        return queryset.filter(number__icontains=value) | by_client

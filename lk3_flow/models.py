@@ -1,5 +1,8 @@
 """The case domain: clients, their cases, and everything recorded while helping them."""
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -28,12 +31,35 @@ from .fields import (
     BoundedDateTimeField,
     LimitedTextField,
 )
+from .names import name_key, phone_key
 from .nik import NikField, ascii_nik_condition
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()-]{6,20}$",
     _("A phone number may contain only digits, spaces, +, - and parentheses."),
 )
+
+
+class SearchKeysMixin(models.Model):
+    """Keeps the stored search keys (`lk3_flow.names`) in step with the values they key.
+
+    Derived columns rather than logic: whatever saves a name saves its key with it, so that no
+    writer can leave a client unfindable.
+    """
+
+    # key field -> (the field it keys, the key function)
+    KEYED: ClassVar[dict[str, tuple[str, Callable[[str], str]]]] = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        for key_field, (source, key_of) in self.KEYED.items():
+            setattr(self, key_field, key_of(getattr(self, source)))
+            if update_fields is not None and source in update_fields:
+                kwargs["update_fields"] = [*kwargs["update_fields"], key_field]
+        super().save(*args, **kwargs)
 
 
 class TimeStamped(models.Model):
@@ -80,7 +106,9 @@ class Sequence(models.Model):
         return f"{self.key}={self.value}"
 
 
-class Client(TimeStamped):
+class Client(SearchKeysMixin, TimeStamped):
+    KEYED = {"name_key": ("full_name", name_key), "phone_key": ("phone", phone_key)}
+
     kind = models.CharField(_("client type"), max_length=20, choices=ClientKind.choices)
     full_name = models.CharField(_("full name"), max_length=200)
     nik = NikField(_("NIK"), blank=True, db_index=True)
@@ -113,6 +141,18 @@ class Client(TimeStamped):
         related_name="+",
         verbose_name=_("registered by"),
     )
+    # Set when a head found this client to be another one registered twice: the cases and the
+    # household moved there, and this row keeps only its number for the records that cite it.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_clients",
+        verbose_name=_("merged into"),
+    )
+    name_key = models.CharField(max_length=250, blank=True, editable=False)
+    phone_key = models.CharField(max_length=20, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("client")
@@ -129,12 +169,15 @@ class Client(TimeStamped):
         return f"K-{self.pk:06d}" if self.pk else "K-?"
 
 
-class HouseholdMember(models.Model):
+class HouseholdMember(SearchKeysMixin, models.Model):
+    KEYED = {"name_key": ("full_name", name_key)}
+
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="members")
     full_name = models.CharField(_("full name"), max_length=200)
     relationship = models.CharField(_("family relationship"), max_length=60)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     birth_date = BoundedDateField(_("date of birth"), null=True, blank=True)
+    name_key = models.CharField(max_length=250, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("household member")

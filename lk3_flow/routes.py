@@ -31,6 +31,9 @@ class CaseApp(Application):
     )
     workload_path = path("beban-kerja/", views.WorkloadView.as_view(), name="workload")
     edit_client_path = path("<int:pk>/klien/", views.EditClientView.as_view(), name="edit_client")
+    merge_clients_path = path(
+        "<int:pk>/gabung-klien/", views.MergeClientsView.as_view(), name="merge_clients"
+    )
     erase_client_path = path(
         "klien/<int:pk>/hapus-data-pribadi/",
         erasure_views.EraseClientView.as_view(),

@@ -2,20 +2,37 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.db import connection
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
+    F,
     Max,
+    Prefetch,
     Q,
     QuerySet,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .choices import CaseStatus, NextStep, ReferralStatus, Review
-from .models import Assessment, Case, Client, Closure, CounselingSession, Partner, Referral
+from .models import (
+    Assessment,
+    Case,
+    Client,
+    Closure,
+    CounselingSession,
+    HouseholdMember,
+    Partner,
+    Referral,
+)
+from .names import name_key, phone_key, word_keys
+from .nik import NIK_LENGTH
 
 
 def overdue(case_path: str = "") -> Q:
@@ -169,17 +186,129 @@ def active_partners() -> QuerySet:
     return Partner.objects.filter(active=True).order_by("category", "name")
 
 
+# Fewer digits than this are a case number's, not a phone number's or a NIK's beginning.
+MIN_SEARCH_DIGITS = 6
+# Fewer letters than this name too many villages to narrow a search.
+MIN_PLACE_LETTERS = 3
+# The duplicate check names at most this many clients: more means the name says too little.
+MAX_DUPLICATES = 10
+
+
+def _similar_words(field: str, text: str) -> Q | None:
+    """Rows whose keyed `field` has, for each word of `text`, a word spelled like it.
+
+    A word matches a word that starts like it (" ded" finds "Dedi" and "Dedy"); on PostgreSQL
+    also one a typo away, by trigram word similarity, from the same trigram index.
+    """
+    keys = word_keys(text)
+    if not keys:
+        return None
+    match = Q()
+    for key in keys:
+        word = Q(**{f"{field}__contains": f" {key}"})
+        if connection.vendor == "postgresql":
+            word |= Q(TrigramWordSimilar(F(field), key))
+        match &= word
+    return match
+
+
+def clients_matching(text: str) -> QuerySet:
+    """Clients found by a search's text: name or household member spelled alike, NIK, phone, place.
+
+    Callers narrow the result to the clients the searcher may know (`cases_named_for`): this
+    says only who matches.
+    """
+    text = text.strip()
+    match = members = Q(pk__in=[])
+    by_name = _similar_words("name_key", text)  # the clients' and the members' key alike
+    if by_name is not None:
+        match |= by_name
+        members |= by_name
+    digits = "".join(char for char in text if char.isascii() and char.isdigit())
+    if len(digits) >= MIN_SEARCH_DIGITS and len(digits) * 2 > len(text):
+        match |= Q(nik__startswith=digits) | Q(phone_key__contains=phone_key(text))
+    if len(text) >= MIN_PLACE_LETTERS and not digits:
+        match |= Q(desa__name__icontains=text) | Q(kecamatan__name__icontains=text)
+    by_member = HouseholdMember.objects.filter(members).values("client")
+    return Client.objects.filter(match | Q(pk__in=by_member))
+
+
 def possible_duplicate_clients(
     *, nik: str, full_name: str, birth_date: datetime.date | None
 ) -> QuerySet:
-    """Clients that may be the same person: same NIK, or same birth date and a similar name."""
+    """Clients that may be the person at the desk: the same NIK, the same name however spelled,
+    or the same birth date and a name sharing a word with theirs."""
     match = Q(pk__in=[])
-    if nik:
+    if len(nik) == NIK_LENGTH:
         match |= Q(nik=nik)
-    if birth_date and full_name.strip():
-        first_word = full_name.strip().split()[0]
-        match |= Q(birth_date=birth_date, full_name__icontains=first_word)
-    return Client.objects.filter(match).select_related("kecamatan").order_by("full_name")
+    key = name_key(full_name)
+    if key:
+        match |= Q(name_key=key)
+    if birth_date:
+        shares_a_word = Q(pk__in=[])
+        for word in word_keys(full_name):
+            shares_a_word |= Q(name_key__contains=f" {word} ")
+        match |= Q(birth_date=birth_date) & shares_a_word
+    return (
+        Client.objects.filter(match, merged_into__isnull=True)
+        .select_related("kecamatan")
+        .order_by("full_name", "pk")[:MAX_DUPLICATES]
+    )
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """What joining `merged` into `kept` moves: every record is listed before it happens."""
+
+    kept: Client
+    merged: Client
+    cases: list[Case]
+    members: list[HouseholdMember]
+    filled: dict[str, Any]  # the kept client's empty fields, and the merged one's values for them
+
+    @property
+    def filled_for_reading(self) -> list[tuple[str, str]]:
+        """The data filled in as a person reads them: field label, value."""
+        readable = []
+        for name, value in self.filled.items():
+            field = Client._meta.get_field(name)
+            if field.choices:
+                value = dict(field.flatchoices).get(value, value)
+            elif isinstance(value, datetime.date):
+                value = date_format(value, "j F Y")
+            readable.append((str(field.verbose_name), str(value)))
+        return readable
+
+
+# The identity a merge fills in where the kept record has nothing.
+MERGED_FIELDS = ("nik", "sex", "birth_date", "address", "kecamatan", "desa", "phone")
+
+
+def merge_plan(*, kept: Client, merged: Client) -> MergePlan:
+    filled = {
+        name: getattr(merged, name)
+        for name in MERGED_FIELDS
+        if getattr(kept, name) in ("", None) and getattr(merged, name) not in ("", None)
+    }
+    return MergePlan(
+        kept=kept,
+        merged=merged,
+        cases=list(merged.cases.order_by("created_at", "pk")),
+        members=list(merged.members.order_by("pk")),
+        filled=filled,
+    )
+
+
+def merge_candidates(client: Client) -> list[Client]:
+    """Other clients that may be this one, found as the registration's check finds them."""
+    similar = possible_duplicate_clients(
+        nik=client.nik, full_name=client.full_name, birth_date=client.birth_date
+    )
+    return [
+        other
+        for other in similar.prefetch_related(Prefetch("cases", Case.objects.order_by("pk")))
+        if other.pk != client.pk
+    ]
 
 
 def case_with_records(case_id: int) -> Case:

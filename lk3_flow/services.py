@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from audit import personal
 from audit import services as audit
 from audit.models import Action
-from permissions.selectors import client_name_masked, counselors, may_edit_client
+from permissions.selectors import (
+    client_masked_anywhere,
+    client_name_masked,
+    counselors,
+    may_edit_client,
+    may_merge_clients,
+)
 from permissions.services import grant_case_file, revoke_case_file
 
 from . import deadlines, personal_data, selectors
@@ -82,6 +88,11 @@ def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Cas
         )
     client = registration.existing_client
     if client is None:
+        nik = registration.client_data.get("nik")
+        if nik and Client.objects.filter(nik=nik, merged_into__isnull=True).exists():
+            raise ValidationError(
+                _("A client with this NIK is already registered: register the case for them.")
+            )
         client = Client(registered_by=actor, **registration.client_data)
         client.full_clean()
         client.save()
@@ -116,6 +127,8 @@ class DuplicateCheck:
 
     named: list[Client]  # shown with name, date of birth and district
     confidential: bool  # a match whose client is masked to the officer: only its existence is told
+    # A client has the NIK given: the person is registered, whatever the other data say.
+    same_nik: bool = False
 
     @property
     def found(self) -> bool:
@@ -162,7 +175,9 @@ def check_duplicate_clients(
         details["nik_fingerprint"] = nik_fingerprint(nik)
     audit.record(Action.DUPLICATE_CHECKED, actor=actor, details=details)
     return DuplicateCheck(
-        named=[client for client in matches if client.pk not in masked], confidential=bool(masked)
+        named=[client for client in matches if client.pk not in masked],
+        confidential=bool(masked),
+        same_nik=bool(nik) and any(client.nik == nik for client in matches),
     )
 
 
@@ -476,6 +491,85 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
         case_id=case_ids[-1] if case_ids else None,
         details={"case_ids": case_ids},
     )
+    # The records merged into this one were the same person's, under their own keys.
+    for merged in client.merged_clients.order_by("pk"):
+        if not personal.is_erased(personal_data.subject(merged.pk)):
+            personal.erase(
+                personal_data.subject(merged.pk),
+                actor=actor,
+                reason=reason,
+                obj=merged,
+                case_id=case_ids[-1] if case_ids else None,
+                details={"merged_into": str(client)},
+            )
+
+
+@transaction.atomic
+def merge_clients(
+    *, actor: AbstractBaseUser, kept: Client, merged: Client, reason: str
+) -> selectors.MergePlan:
+    """Join two records of one person: `merged`'s cases and household move to `kept`.
+
+    The kept record's empty fields take the merged one's values; nothing of the kept record is
+    overwritten. The merged row stays, emptied, as a pointer to the kept one for the records and
+    the audit log that cite its number. One event lists every record moved, the merged
+    record's identity encrypted with the kept client's key, and the merged client's key is
+    erased with the kept client's (`erase_client_personal_data`).
+    """
+    if not may_merge_clients(actor):
+        raise PermissionDenied(_("Only a head may merge clients."))
+    if not reason.strip():
+        raise ValidationError(_("A reason for the merge is required."))
+    first, second = sorted((kept.pk, merged.pk))
+    locked = Client.objects.select_for_update().in_bulk([first, second])
+    kept, merged = locked.get(kept.pk), locked.get(merged.pk)
+    if kept is None or merged is None or kept.pk == merged.pk:
+        raise ValidationError(_("Choose another client than this one."))
+    if kept.merged_into_id or merged.merged_into_id:
+        raise ValidationError(_("One of these clients was already merged into another."))
+    if any(personal.is_erased(personal_data.subject(c.pk)) for c in (kept, merged)):
+        raise ValidationError(_("The personal data of one of these clients were erased."))
+    if any(client_masked_anywhere(actor, c.pk) for c in (kept, merged)):
+        raise ValidationError(
+            _("A case of one of these clients is confidential to you: its counselor must check it.")
+        )
+    plan = selectors.merge_plan(kept=kept, merged=merged)
+    identity_before = {name: getattr(merged, name) for name in sorted(personal_data.CLIENT_FIELDS)}
+    members = _household_lines(merged)
+    for name, value in plan.filled.items():
+        setattr(kept, name, value)
+    # The NIK is one person's: the merged record lets go of it before the kept one takes it.
+    merged.merged_into = kept
+    merged.full_name = str(merged)
+    merged.nik = merged.address = merged.phone = ""
+    merged.desa = merged.kecamatan = merged.birth_date = None
+    merged.save()
+    kept.full_clean()
+    kept.save()
+    merged.cases.update(client=kept, updated_at=timezone.now())
+    merged.members.update(client=kept)
+    subject = personal_data.subject(kept.pk)
+    details = personal.protect_changes(
+        subject,
+        {
+            "merged_identity": [identity_before, None],
+            "household": [None, members],
+            "reason": [None, reason],
+            **{name: [None, value] for name, value in plan.filled.items()},
+        },
+        {"merged_identity", "household", "reason", *personal_data.CLIENT_FIELDS},
+    )
+    moved_cases = [case.number for case in plan.cases]
+    details.update(
+        kept_client=str(kept),
+        merged_client=str(merged),
+        cases_moved=moved_cases,
+        case_ids=[case.pk for case in plan.cases],
+        members_moved=len(plan.members),
+    )
+    latest = kept.cases.order_by("-created_at", "-pk").first()
+    audit.record(Action.CLIENTS_MERGED, obj=kept, case=latest, details=details, actor=actor)
+    return plan
 
 
 @dataclass(frozen=True)

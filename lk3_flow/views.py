@@ -22,6 +22,7 @@ from flows.forms import (
     ClientForm,
     HandOverForm,
     HouseholdEditFormSet,
+    MergeChoiceForm,
     ReasonForm,
     ReassignForm,
 )
@@ -31,7 +32,9 @@ from permissions.selectors import (
     CaseAccess,
     case_access,
     cases_visible_to,
+    client_masked_anywhere,
     may_edit_client,
+    may_merge_clients,
     may_reassign_cases,
     may_reopen_cases,
     may_withdraw_cases,
@@ -41,7 +44,7 @@ from permissions.selectors import (
 from . import personal_data, selectors, services
 from .choices import CaseStatus
 from .filters import CaseFilter
-from .models import Case
+from .models import Case, Client
 from .searches import SearchFormMixin
 
 
@@ -111,6 +114,7 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
             can_reopen=case.status == CaseStatus.CLOSED and may_reopen_cases(user),
             can_erase_client=not is_open and personal_data.may_erase(user),
             can_edit_client=may_edit_client(user, case, self.access),
+            can_merge_clients=may_merge_clients(user) and not case.client.merged_into_id,
             openable_related=openable_case_ids(user, related),
             **kwargs,
         )
@@ -342,5 +346,81 @@ class EditClientView(VisibleCaseMixin, generic.TemplateView):
         return self.render_to_response(
             self.get_context_data(
                 case=self.case, client_form=client_form, members=members, version=version
+            )
+        )
+
+
+class MergeClientsView(VisibleCaseMixin, generic.TemplateView):
+    """A head joins another record of the same person into this case's client, after seeing
+    every record that will move."""
+
+    template_name = "lk3_flow/client_merge.html"
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not may_merge_clients(request.user):
+            raise PermissionDenied
+        self.case = self.get_case()
+        return super().dispatch(request, *args, **kwargs)
+
+    def mergeable(self, client: Client) -> bool:
+        return client.pk != self.case.client_id and not client_masked_anywhere(
+            self.request.user, client.pk
+        )
+
+    def find_by_case_number(self, number: str) -> Client | None:
+        case = cases_visible_to(self.request.user).filter(number=number).first()
+        return case.client if case is not None and self.mergeable(case.client) else None
+
+    def forms(self, data: Any = None) -> tuple[MergeChoiceForm, ReasonForm]:
+        candidates = [
+            client
+            for client in selectors.merge_candidates(self.case.client)
+            if self.mergeable(client)
+        ]
+        choice = MergeChoiceForm(
+            data, candidates=candidates, find_by_case_number=self.find_by_case_number
+        )
+        return choice, ReasonForm(data)
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.page(*self.forms())
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        choice, reason = self.forms(request.POST)
+        if not choice.is_valid():
+            return self.page(choice, ReasonForm())
+        if not choice.reviewed_choice:
+            # The records are listed now; the head confirms on the next submission.
+            return self.page(choice, ReasonForm(initial={"reason": request.POST.get("reason")}))
+        if not reason.is_valid():
+            return self.page(choice, reason)
+        try:
+            plan = services.merge_clients(
+                actor=request.user,
+                kept=self.case.client,
+                merged=choice.other_client,
+                reason=reason.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            reason.add_error(None, error)
+            return self.page(choice, reason)
+        messages.success(
+            request,
+            _("Record %(merged)s was merged into %(kept)s: %(cases)d cases moved.")
+            % {"merged": plan.merged, "kept": plan.kept, "cases": len(plan.cases)},
+        )
+        return HttpResponseRedirect(case_url(self.case))
+
+    def page(self, choice: MergeChoiceForm, reason: ReasonForm) -> HttpResponse:
+        other = choice.other_client if choice.is_bound and not choice.errors else None
+        return self.render_to_response(
+            self.get_context_data(
+                case=self.case,
+                client=self.case.client,
+                choice=choice,
+                reason_form=reason,
+                plan=selectors.merge_plan(kept=self.case.client, merged=other) if other else None,
             )
         )

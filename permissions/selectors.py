@@ -189,6 +189,17 @@ def may_edit_client(user: AbstractBaseUser, case: Case, access: CaseAccess | Non
     )
 
 
+def may_merge_clients(user: AbstractBaseUser) -> bool:
+    """Two records found to be one person are joined by a head, who answers for the decision."""
+    return user.has_perm(MANAGE_CASE)
+
+
+def client_masked_anywhere(user: AbstractBaseUser, client_id: int) -> bool:
+    """Whether any case of the client hides their name from the user (`cases_named_for`)."""
+    cases = Case.objects.filter(client_id=client_id)
+    return cases.exclude(pk__in=cases_named_for(user, cases).values("pk")).exists()
+
+
 def may_reopen_cases(user: AbstractBaseUser) -> bool:
     """Reopening is the head's decision, as the roles table says; registering is not enough."""
     return user.has_perm(MANAGE_CASE)

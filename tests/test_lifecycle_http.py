@@ -255,9 +255,15 @@ def test_duplicate_client_warning_at_intake(client, office):
     assert response.status_code == 200
     assert "Klien serupa sudah terdaftar" in response.content.decode()
     assert Case.objects.count() == 1
-    confirmed = client.post(start, intake_post(**{"case-confirm_new_client": "on"}))
-    assert confirmed.status_code == 302
-    assert Case.objects.count() == 2
+    # The same NIK: the person is the client on record, and "a new client" is not offered.
+    refused = client.post(start, intake_post(**{"case-same_client": "new"}))
+    assert "same_client" in refused.context["same_client_form"].errors
+    assert Case.objects.count() == 1
+    existing = Client.objects.get()
+    attached = client.post(start, intake_post(**{"case-same_client": str(existing.pk)}))
+    assert attached.status_code == 302
+    assert Client.objects.count() == 1
+    assert existing.cases.count() == 2
 
 
 @pytest.mark.django_db

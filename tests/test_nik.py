@@ -131,7 +131,7 @@ def test_a_look_alike_nik_does_not_slip_past_the_duplicate_check(client, office,
     )
     assert response.status_code == 200
     assert Client.objects.count() == 1
-    assert "confirm_new_client" in response.context["case_form"].errors
+    assert response.context["duplicates"].same_nik
 
 
 @pytest.mark.django_db

@@ -73,6 +73,7 @@ CASE_PAGES = {
     "cases:reopen",
     "cases:reassign",
     "cases:edit_client",
+    "cases:merge_clients",
     "audit:timeline",
     "audit:timeline_csv",
     "audit:timeline_pdf",

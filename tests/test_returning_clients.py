@@ -118,9 +118,7 @@ def test_the_auditor_finds_a_case_by_the_clients_nik(client, office):
     assert case.number in page.content.decode()
 
 
-def test_registration_finds_a_client_spelled_otherwise_and_adds_the_case_to_them(
-    client, office
-):
+def test_registration_finds_a_client_spelled_otherwise_and_adds_the_case_to_them(client, office):
     earlier = register(office, "Keluarga Bapak Ujang Dedi")
     in_english(client).force_login(office.intake)
     data = intake_post(**{"client-full_name": "Keluarga Bapak Oedjang Dedy", "client-nik": ""})
@@ -229,9 +227,7 @@ def test_only_a_head_merges(client, office, twice):
         client.force_login(person)
         assert client.get(merge_url(kept)).status_code in (403, 404)
         with pytest.raises(PermissionDenied):
-            services.merge_clients(
-                actor=person, kept=kept.client, merged=merged.client, reason="x"
-            )
+            services.merge_clients(actor=person, kept=kept.client, merged=merged.client, reason="x")
     assert not AuditEvent.objects.filter(action=Action.CLIENTS_MERGED).exists()
 
 

@@ -34,7 +34,18 @@ LINES_PER_PAGE = 50
 LETTER_MODEL = "letters.Letter"
 # What people wrote beside an action, shown under it with these labels. Other keys of the
 # details are codes and ids for machines (statuses, owner ids, filters) and stay out of sight.
-DETAIL_LABELS = {"user": _lazy("User"), "role": _lazy("Role")}
+DETAIL_LABELS = {
+    "user": _lazy("User"),
+    "role": _lazy("Role"),
+    "merged_client": _lazy("Record merged"),
+    "cases_moved": _lazy("Cases moved"),
+}
+# Changes an event records that are no model field: what a merge moved.
+CHANGE_LABELS = {
+    "merged_identity": _lazy("Record merged"),
+    "household": _lazy("Household members"),
+    "reason": _lazy("Reason"),
+}
 COMMENT_LABELS = {"comment": _lazy("Comment"), "reason": _lazy("Reason")}
 TASK_TRANSITIONS = frozenset(
     {
@@ -122,7 +133,11 @@ def readable_changes(object_type: str, changes: Mapping[str, list[Any]]) -> list
             label = str(model_field.related_model._meta.verbose_name_plural)
             model_field = None
         else:
-            label = str(model_field.verbose_name) if model_field is not None else name
+            label = str(
+                model_field.verbose_name
+                if model_field is not None
+                else CHANGE_LABELS.get(name, name)
+            )
         readable.append(Change(label, _display(model_field, before), _display(model_field, after)))
     return readable
 

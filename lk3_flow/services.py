@@ -534,7 +534,7 @@ def merge_clients(
             _("A case of one of these clients is confidential to you: its counselor must check it.")
         )
     plan = selectors.merge_plan(kept=kept, merged=merged)
-    identity_before = {name: getattr(merged, name) for name in sorted(personal_data.CLIENT_FIELDS)}
+    identity_before = _identity_line(merged)
     members = _household_lines(merged)
     for name, value in plan.filled.items():
         setattr(kept, name, value)
@@ -559,11 +559,9 @@ def merge_clients(
         },
         {"merged_identity", "household", "reason", *personal_data.CLIENT_FIELDS},
     )
-    moved_cases = [case.number for case in plan.cases]
     details.update(
-        kept_client=str(kept),
         merged_client=str(merged),
-        cases_moved=moved_cases,
+        cases_moved=", ".join(case.number for case in plan.cases),
         case_ids=[case.pk for case in plan.cases],
         members_moved=len(plan.members),
     )
@@ -589,6 +587,19 @@ MEMBER_FIELDS = ("full_name", "relationship", "sex", "birth_date")
 def client_version(client: Client) -> str:
     """What an edit form carries to tell whether the client changed since it was opened."""
     return client.updated_at.isoformat()
+
+
+def _identity_line(client: Client) -> str:
+    """A client's identity as the audit log keeps it for a record merged away."""
+    parts = [
+        client.full_name,
+        client.nik,
+        Sex(client.sex).label if client.sex else "",
+        dateformat.format(client.birth_date, "j F Y") if client.birth_date else "",
+        selectors.address_of(client),
+        client.phone,
+    ]
+    return " · ".join(str(part) for part in parts if part)
 
 
 def _household_lines(client: Client) -> list[str]:

@@ -198,12 +198,15 @@ def test_a_head_merges_two_records_after_seeing_what_moves(client, office, twice
     assert list(survivor.members.values_list("full_name", flat=True)) == ["Nur Aminah"]
 
     event = AuditEvent.objects.get(action=Action.CLIENTS_MERGED)
-    assert event.details["cases_moved"] == [merged.number]
+    assert event.details["cases_moved"] == merged.number
     assert event.details["merged_client"] == str(gone)
     assert "Nur Aminah" not in str(event.details)  # encrypted with the kept client's key
     readable = personal.reveal(event.details[personal.ENVELOPE])
     assert readable["household"][1] == ["Nur Aminah · Anak"]
-    assert readable["merged_identity"][0]["phone"] == "0812-1111-2222"
+    assert "0812-1111-2222" in readable["merged_identity"][0]
+    client.force_login(office.auditor)
+    timeline = client.get(reverse("audit:timeline", args=[merged.pk])).content.decode()
+    assert "Nur Aminah" in timeline and "0812-1111-2222" in timeline
 
 
 def test_a_merged_record_is_found_no_more(office, twice):

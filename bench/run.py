@@ -52,6 +52,7 @@ TARGETS = {
     "page": 100.0,
     "home_page": 150.0,
     "timeline": 150.0,
+    "search": 100.0,
     "report_pdf": 2000.0,
     "letter_ratio": 1.15,
     "task_ratio": 1.3,
@@ -201,6 +202,7 @@ def measure_pages(report: Report, seeded: dict) -> None:
             query_count(get),
             verdict(p95, TARGETS[target]),
         )
+    measure_searches(report, head, people["intake_officer"][0])
     # The head's home page keeps its office-wide counts for LK3_OFFICE_COUNTS_SECONDS (home.office);
     # the rows above are the views within that minute, this one the view that counts again.
     from django.core.cache import caches
@@ -261,6 +263,56 @@ def measure_pages(report: Report, seeded: dict) -> None:
         p95,
         query_count(report_pdf),
         verdict(p95, TARGETS["report_pdf"]),
+    )
+
+
+def measure_searches(report: Report, head: Any, intake: Any) -> None:
+    """The case list searched as people search it, and the check registration makes."""
+    import datetime
+
+    from django.test import Client as PageClient
+
+    from lk3_flow.models import Client
+    from lk3_flow.services import check_duplicate_clients
+
+    with_nik = Client.objects.exclude(nik="").exclude(phone="").order_by("pk")[1000]
+    client = PageClient()
+    client.force_login(head)
+    for label, text in [
+        ("a name spelled otherwise", "Dedy Kurniawan"),
+        ("a NIK", with_nik.nik),
+        ("a phone number, written otherwise", "+62 " + with_nik.phone[1:]),
+        ("a village", "Muara Ciujung"),
+    ]:
+        url = client.post("/cases/", {"q": text}).url
+
+        def search(url: str = url) -> None:
+            assert client.get(url).status_code == 200
+
+        median, p95 = timed(search)
+        report.timing(
+            f"head: case list searched by {label}",
+            median,
+            p95,
+            query_count(search),
+            verdict(p95, TARGETS["search"]),
+        )
+
+    def check() -> None:
+        check_duplicate_clients(
+            actor=intake,
+            nik="3602011203850001",
+            full_name="Siti Aminah",
+            birth_date=datetime.date(1985, 3, 12),
+        )
+
+    median, p95 = timed(check)
+    report.timing(
+        "intake officer: duplicate check (NIK, name however spelled, birth date)",
+        median,
+        p95,
+        query_count(check),
+        verdict(p95, TARGETS["search"]),
     )
 
 

@@ -35,8 +35,10 @@ from lk3_flow.models import (
     Sequence,
     StaffProfile,
 )
+from lk3_flow.names import name_key, phone_key
 from permissions.models import CaseUserObjectPermission
 from permissions.services import grant_role
+from regions.models import Village
 
 PASSWORD = "bench-password-2026"
 BATCH = 5000
@@ -69,6 +71,88 @@ def _create(model: Any, rows: list) -> list:
     for batch in _batches(rows):
         created.extend(model.objects.bulk_create(batch, batch_size=BATCH))
     return created
+
+
+# Names as an office in Lebak meets them, combined so that one name is shared by about 150
+# clients out of 100,000, as common names are: searches and the duplicate check find crowds.
+FIRST_NAMES = [
+    "Siti",
+    "Neneng",
+    "Euis",
+    "Imas",
+    "Iis",
+    "Dewi",
+    "Rina",
+    "Yuyun",
+    "Entin",
+    "Cucu",
+    "Nani",
+    "Wati",
+    "Ai",
+    "Lilis",
+    "Popon",
+    "Enok",
+    "Dedi",
+    "Ujang",
+    "Asep",
+    "Dadan",
+    "Yayat",
+    "Hendra",
+    "Agus",
+    "Ade",
+    "Cecep",
+    "Dede",
+    "Iwan",
+    "Jajang",
+    "Aep",
+    "Endang",
+    "Rohmat",
+    "Usep",
+]
+LAST_NAMES = [
+    "Aminah",
+    "Sumiati",
+    "Masitoh",
+    "Suryani",
+    "Kurniasih",
+    "Lestari",
+    "Rohmah",
+    "Hasanah",
+    "Nurhayati",
+    "Sutisna",
+    "Kurniawan",
+    "Supriatna",
+    "Gunawan",
+    "Hidayat",
+    "Saputra",
+    "Setiawan",
+    "Permana",
+    "Sopian",
+    "Ruhiyat",
+    "Maulana",
+]
+
+
+def _client(n: int, rng: random.Random, intake: Any, villages: list[Village]) -> Client:
+    """A client with a name, a birth date, a village, and for most a NIK and a phone number;
+    the keys a search matches are set here, since bulk inserts skip `save()`."""
+    village = villages[n % len(villages)]
+    first = FIRST_NAMES[n % len(FIRST_NAMES)]
+    full_name = f"{first} {LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]}"
+    phone = f"08{n:010d}" if n % 3 else ""
+    return Client(
+        kind="individual",
+        full_name=full_name,
+        name_key=name_key(full_name),
+        nik=f"3602{n:012d}" if n % 2 else "",
+        phone=phone,
+        phone_key=phone_key(phone),
+        birth_date=datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randrange(0, 20000)),
+        kecamatan=village.district,
+        desa=village,
+        registered_by=intake,
+        sex="female" if FIRST_NAMES.index(first) < 16 else "male",
+    )
 
 
 def staff(counselor_count: int) -> dict[str, list]:
@@ -177,13 +261,8 @@ def seed(case_count: int, counselor_count: int = 40, timeline_events: int = 1000
         plan.append((created, stage, counselor))
     plan.sort(key=lambda item: item[0])
 
-    clients = _create(
-        Client,
-        [
-            Client(kind="individual", full_name=f"Klien {n}", registered_by=intake, sex="female")
-            for n in range(case_count)
-        ],
-    )
+    villages = list(Village.objects.select_related("district").order_by("code"))
+    clients = _create(Client, [_client(n, rng, intake, villages) for n in range(case_count)])
     processes = _create(
         Process,
         [

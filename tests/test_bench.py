@@ -15,7 +15,8 @@ from bench.seed import seed
 from letters.models import LetterKind, LetterNumber
 from lk3_flow.choices import Review, Stage
 from lk3_flow.fields import REPORT_LENGTH
-from lk3_flow.models import Case
+from lk3_flow.models import Case, Client
+from lk3_flow.selectors import clients_matching
 
 
 @pytest.fixture
@@ -84,3 +85,12 @@ def test_the_letters_issued_at_once_are_of_every_kind(seeded):
             LetterKind.SERVICE_COMPLETION: {"closure"},
         }.get(kind, set())
         assert set(records) == needed
+
+
+def test_the_seeded_clients_are_found_as_people_search(seeded):
+    """Bulk inserts skip `save()`: the seed keys the names itself, or every search finds none."""
+    found = clients_matching("Dedy Kurniawan")
+    assert found.exists()
+    assert all(client.full_name == "Dedi Kurniawan" for client in found)
+    with_phone = Client.objects.exclude(phone="").first()
+    assert clients_matching("+62 " + with_phone.phone[1:]).filter(pk=with_phone.pk).exists()

@@ -5,13 +5,12 @@ The same person is registered as "Dedy" and "Dedi", "Achmad" and "Ahmad", "Soeka
 ch), y for i, a silent final h, doubled letters. Each word is brought to one key so that a search
 and the duplicate check at registration find them all, on any database: the key is stored beside
 the name (`Client.name_key`, `HouseholdMember.name_key`) and matched with a plain LIKE, which
-PostgreSQL serves from a trigram index. PostgreSQL then also tolerates a typo (`similar_words`).
+PostgreSQL serves from a trigram index; there a search also forgives a typo
+(`lk3_flow.selectors.clients_matching`).
 """
 
 import re
 import unicodedata
-
-from django.db.models import Q
 
 # Applied in this order to each lower-cased word: the older spellings first, then the letters
 # that are written either way.
@@ -72,14 +71,3 @@ def phone_key(phone: str) -> str:
     """A phone number's digits as dialled at home: "+62 812-3456" and "0812 3456" are one."""
     digits = "".join(char for char in phone if char.isascii() and char.isdigit())
     return f"0{digits[2:]}" if digits.startswith("62") else digits
-
-
-def matches_words(field: str, text: str) -> Q | None:
-    """Rows whose key `field` has a word starting like each word of `text`; None if no word."""
-    keys = word_keys(text)
-    if not keys:
-        return None
-    match = Q()
-    for key in keys:
-        match &= Q(**{f"{field}__contains": f" {key}"})
-    return match

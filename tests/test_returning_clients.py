@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from audit import personal
@@ -261,3 +262,15 @@ def test_erasing_the_kept_client_erases_the_merged_record_too(office, twice):
     )
     assert personal.is_erased(personal_data.subject(kept.client_id))
     assert personal.is_erased(personal_data.subject(merged.client_id))
+
+
+def test_a_typo_is_forgiven_where_the_database_can(office):
+    """PostgreSQL's trigram similarity finds a name a typo away once nothing else matches;
+    SQLite offices search by spelling alone."""
+    case = register(office, "Dedi Kurniawan")
+    found = selectors.clients_matching("Dedy Kurniwan")
+    if connection.vendor == "postgresql":
+        assert list(found) == [case.client]
+    else:
+        assert not found.exists()
+    assert list(selectors.clients_matching("Dedy Kurniawan")) == [case.client]

@@ -279,3 +279,43 @@ def test_a_case_from_registration_to_closure(people, office, live_server, tmp_pa
     expect(other.page.locator("body")).not_to_contain_text("Keluarga Bapak Dadan")
     response = other.page.request.get(f"{live_server.url}/cases/{case.pk}/")
     assert response.status == 404
+
+
+def test_a_returning_client_and_a_client_registered_twice(people, office):
+    """The intake officer finds the client however the name is spelled and adds the case to
+    their record; the head merges a record registered twice after seeing what moves."""
+    earlier = office.register(full_name="Dedi Kurniawan")
+    twice = office.register(full_name="Dedy Kurniawan", sensitive=False)
+    assert twice.client_id != earlier.client_id  # registered twice before the check existed
+
+    intake = people(office.intake)
+    intake.page.goto(f"{intake.base_url}/case/intake/")
+    intake.choose("client-kind", "individual")
+    intake.type("client-full_name", "Dedy Kurniawan")
+    intake.type("client-birth_date", "17/05/1990")
+    intake.choose("case-problem_categories", "marital_conflict")
+    intake.choose("case-services", "counseling")
+    intake.choose("case-channel", "walk_in")
+    intake.write("case-complaint", "Datang lagi setelah pertengkaran berikutnya.")
+    intake.tick("case-consent_given")
+    intake.page.locator("form.vf-form button[type=submit]").last.click()
+    found = intake.page.locator(".lk3-same-client")
+    expect(found).to_contain_text("Klien serupa sudah terdaftar.")
+    intake.shoot("intake-returning-client")
+    found.locator(f"input[value='{earlier.client_id}']").check()
+    intake.submit()
+    number = CASE_NUMBER.search(intake.page.locator("h1.vf-card__title").inner_text()).group()
+    assert Case.objects.get(number=number).client_id == earlier.client_id
+
+    head = people(office.head)
+    head.open_case(earlier.number)
+    head.page.click("a:has-text('Gabungkan data klien')")
+    head.page.locator(f"input[name=other][value='{twice.client_id}']").check()
+    head.page.locator("form.vf-form button[type=submit]").last.click()
+    expect(head.page.locator("dl.lk3-facts").last).to_contain_text(twice.number)
+    head.shoot("merge-clients")
+    head.write("reason", "Orang yang sama, terdaftar dua kali dengan ejaan berbeda.")
+    head.tick("confirm")
+    head.submit()
+    expect(head.page.locator("vf-snackbar").first).to_contain_text("1 kasus dipindahkan")
+    assert Case.objects.get(pk=twice.pk).client_id == earlier.client_id

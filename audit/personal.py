@@ -280,24 +280,7 @@ def readable_changes_of(event: AuditEvent) -> dict[str, list[Any]]:
 
 
 @transaction.atomic
-def erase(
-    subject: str,
-    *,
-    actor: Any,
-    reason: str,
-    details: dict[str, Any] | None = None,
-    **event: Any,
-) -> SubjectKey:
-    """Destroy the subject's key and record that it was done, by whom and why.
-
-    A subject that never had a key (all their events predate this encryption) gets an erased row all
-    the same: it is what tells readers to mask their clear values. `event` goes to the
-    erasure event (`obj`, `case`...), `details` beside the subject and the reason: the
-    caller's references, never personal values.
-    """
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("A reason for the erasure is required."))
+def _erase_key(subject: str, *, actor: Any, reason: str) -> SubjectKey:
     row, _created = SubjectKey.objects.select_for_update().get_or_create(subject=subject)
     if row.erased_at is not None:
         raise ValidationError(_("The personal data of this person were already erased."))
@@ -307,6 +290,33 @@ def erase(
     row.erased_by_name = actor.get_full_name() or actor.get_username()
     row.erasure_reason = reason
     row.save()
+    return row
+
+
+def erase(
+    subject: str,
+    *,
+    actor: Any,
+    reason: str,
+    details: dict[str, Any] | None = None,
+    same_person: Iterable[str] = (),
+    **event: Any,
+) -> SubjectKey:
+    """Destroy the subject's key and record that it was done, by whom and why.
+
+    A subject that never had a key (all their events predate this encryption) gets an erased row all
+    the same: it is what tells readers to mask their clear values. `same_person` are other
+    subjects of the same person (records merged into theirs) whose keys go too, in the same
+    event. `event` goes to the erasure event (`obj`, `case`...), `details` beside the subject and
+    the reason: the caller's references, never personal values.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("A reason for the erasure is required."))
+    row = _erase_key(subject, actor=actor, reason=reason)
+    also = [_erase_key(other, actor=actor, reason=reason).subject for other in same_person]
+    if also:
+        details = {**(details or {}), "same_person": also}
     record(
         Action.PERSONAL_DATA_ERASED,
         actor=actor,

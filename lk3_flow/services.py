@@ -470,6 +470,11 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
     client = Client.objects.select_for_update().get(pk=client.pk)
     if personal.is_erased(personal_data.subject(client.pk)):
         raise ValidationError(_("The personal data of this client were already erased."))
+    if client.merged_into_id:
+        raise ValidationError(
+            _("This record was merged into client %(number)s: erase that client.")
+            % {"number": client.merged_into}
+        )
     if client.cases.filter(status=CaseStatus.OPEN).exists():
         raise ValidationError(
             _("This client still has an open case: close or withdraw it before the erasure.")
@@ -482,7 +487,8 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
     case_ids = list(client.cases.order_by("pk").values_list("pk", flat=True))
     client.cases.update(complaint="", withdrawal_reason="")
     # One event, on the client's latest case so that the auditor reading it meets the erasure;
-    # it names every case it touched.
+    # it names every case it touched. The records merged into this one were the same person's,
+    # under keys of their own, which go with it.
     personal.erase(
         personal_data.subject(client.pk),
         actor=actor,
@@ -490,18 +496,12 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
         obj=client,
         case_id=case_ids[-1] if case_ids else None,
         details={"case_ids": case_ids},
+        same_person=[
+            subject
+            for pk in client.merged_clients.order_by("pk").values_list("pk", flat=True)
+            if not personal.is_erased(subject := personal_data.subject(pk))
+        ],
     )
-    # The records merged into this one were the same person's, under their own keys.
-    for merged in client.merged_clients.order_by("pk"):
-        if not personal.is_erased(personal_data.subject(merged.pk)):
-            personal.erase(
-                personal_data.subject(merged.pk),
-                actor=actor,
-                reason=reason,
-                obj=merged,
-                case_id=case_ids[-1] if case_ids else None,
-                details={"merged_into": str(client)},
-            )
 
 
 @transaction.atomic

@@ -262,6 +262,20 @@ def test_erasing_the_kept_client_erases_the_merged_record_too(office, twice):
     )
     assert personal.is_erased(personal_data.subject(kept.client_id))
     assert personal.is_erased(personal_data.subject(merged.client_id))
+    erasure = AuditEvent.objects.get(action=Action.PERSONAL_DATA_ERASED)  # one event for both
+    assert erasure.details["same_person"] == [personal_data.subject(merged.client_id)]
+
+
+def test_a_merged_record_is_erased_only_with_the_client_kept(office, twice):
+    kept, merged = twice
+    services.merge_clients(
+        actor=office.head, kept=kept.client, merged=merged.client, reason="Satu orang."
+    )
+    with pytest.raises(ValidationError):
+        services.erase_client_personal_data(
+            Client.objects.get(pk=merged.client_id), actor=office.head, reason="Permintaan."
+        )
+    assert not personal.is_erased(personal_data.subject(merged.client_id))
 
 
 def test_a_typo_is_forgiven_where_the_database_can(office):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from attachments.models import AttachmentKind
 from audit import personal
 from audit.models import Action, AuditEvent
 from flows.flows import CaseFlow
@@ -65,6 +66,9 @@ LETTER_ACTIONS = frozenset(
         Action.LETTER_REVOKED,
         Action.LETTER_VERIFIED,
     }
+)
+ATTACHMENT_ACTIONS = frozenset(
+    {Action.ATTACHMENT_ADDED, Action.ATTACHMENT_DOWNLOADED, Action.ATTACHMENT_REMOVED}
 )
 # Nodes a person works on; every other node (functions, gateways, the end) runs by itself.
 HUMAN_TASK_TYPES = frozenset({"HUMAN", "HUMAN_START"})
@@ -320,6 +324,7 @@ class _Vocabulary:
     def __init__(self) -> None:
         self.actions = {value: str(label) for value, label in Action.choices}
         self.letter_kinds = {value: str(label) for value, label in LetterKind.choices}
+        self.attachment_kinds = {value: str(label) for value, label in AttachmentKind.choices}
         self.months = [str(name) for name in MONTHS.values()]
 
     def when(self, moment: datetime.datetime) -> str:
@@ -344,6 +349,8 @@ class _Vocabulary:
             number = details.get("number") or (letter.number if letter else "")
             kind = self.letter_kinds.get(details.get("kind") or (letter.kind if letter else ""))
             subject = f"{number} ({kind})" if number and kind else number
+        elif action in ATTACHMENT_ACTIONS:
+            subject = self.attachment_kinds.get(details.get("kind", ""), "")
         elif action == Action.EXPORTED and details.get("format"):
             subject = str(details["format"]).upper()
         elif action in (Action.PERMISSION_GRANTED, Action.PERMISSION_REVOKED):

@@ -6,13 +6,16 @@ partners are matched by username and name, cases by their client's name.
 """
 
 import datetime
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
+from attachments import services as attachment_services
 from flows import services as flow_services
 from permissions.roles import ADMINISTRATOR
 from permissions.services import grant_role
@@ -20,7 +23,7 @@ from regions.selectors import office_villages
 
 from . import services
 from .choices import ClosureReason, NextStep, PartnerResponse, SessionType
-from .demo_data import CASES, PARTNERS, STAFF, DemoCase
+from .demo_data import ATTACHMENTS, CASES, PARTNERS, STAFF, DemoCase
 from .models import Case, Client, Partner, StaffProfile
 
 DEMO_PASSWORD = "lk3-lebak-demo"
@@ -33,6 +36,17 @@ class SeedReport:
     partners_created: int = 0
     cases_created: int = 0
     cases_skipped: int = 0
+
+
+def sample_file(text: str, image_format: str) -> bytes:
+    """A small page that says `text`, as PNG, JPEG or (an image in a) PDF: a stand-in scan."""
+    page = Image.new("RGB", (420, 200), "white")
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((8, 8, 411, 191), outline="black", width=2)
+    draw.text((24, 90), text, fill="black")
+    out = io.BytesIO()
+    page.save(out, image_format)
+    return out.getvalue()
 
 
 def _ensure_staff(report: SeedReport) -> dict:
@@ -131,6 +145,22 @@ class _CaseDriver:
         self.case = flow_services.start_case(
             actor=self.intake, registration=_registration(self.demo)
         )
+        self.attach()
+
+    def attach(self) -> None:
+        """The papers the intake officer brought in at registration, scanned."""
+        for demo in ATTACHMENTS:
+            if demo.client_name != self.demo.client_name:
+                continue
+            image_format = "PDF" if demo.filename.endswith(".pdf") else "PNG"
+            attachment_services.add_attachment(
+                case=self.case,
+                actor=self.intake,
+                kind=demo.kind,
+                description=demo.description,
+                filename=demo.filename,
+                data=sample_file(demo.text, image_format),
+            )
 
     def assign(self) -> None:
         self._do(

@@ -1352,6 +1352,38 @@ CASES: tuple[DemoCase, ...] = (
 
 
 # ---------------------------------------------------------------------------
+# Attachments (files drawn by the seeding code: no binary file in the repository)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoAttachment:
+    client_name: str
+    kind: str
+    description: str
+    filename: str
+    text: str  # what the drawn page or picture says
+
+
+ATTACHMENTS: tuple[DemoAttachment, ...] = (
+    DemoAttachment(
+        client_name="Hendra Gunawan",
+        kind="signed_consent",
+        description="Ditandatangani klien di kantor LK3 setelah registrasi.",
+        filename="pernyataan-persetujuan-ditandatangani.pdf",
+        text="SURAT PERNYATAAN PERSETUJUAN LAYANAN - DITANDATANGANI (CONTOH)",
+    ),
+    DemoAttachment(
+        client_name="Hendra Gunawan",
+        kind="kk_scan",
+        description="Pindaian Kartu Keluarga, dibawa klien.",
+        filename="kartu-keluarga.png",
+        text="KARTU KELUARGA (CONTOH, BUKAN DOKUMEN ASLI)",
+    ),
+)
+
+
+# ---------------------------------------------------------------------------
 # Self-check
 # ---------------------------------------------------------------------------
 

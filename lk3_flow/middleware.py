@@ -132,7 +132,9 @@ class PrivateResponseMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers["Cache-Control"] = "no-store"
+        # A downloaded file may say it more strongly ("private, no-store"), never less.
+        if response.headers.get("Cache-Control") != "private, no-store":
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 

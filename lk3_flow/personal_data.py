@@ -3,6 +3,7 @@
 The audit log encrypts these with the client's key (`audit.personal`); erasing a client destroys it.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,6 +24,21 @@ CASE_FIELDS = frozenset({"complaint", "withdrawal_reason"})
 # The roles that may erase a client: the head decides on a request; the administrator carries
 # out the office's decisions on data.
 ERASING_ROLES = (HEAD.group_name, ADMINISTRATOR.group_name)
+
+
+# What the apps built on the case domain keep of a client's cases and must empty on erasure:
+# each declares its step (`declare_erasure`, in its AppConfig.ready), since this domain cannot
+# import them. A step gets the ids of the client's cases, inside the erasure's transaction.
+_erasure_steps: dict[str, Callable[[list[int]], None]] = {}
+
+
+def declare_erasure(name: str, step: Callable[[list[int]], None]) -> None:
+    _erasure_steps[name] = step
+
+
+def erase_declared(case_ids: list[int]) -> None:
+    for step in _erasure_steps.values():
+        step(case_ids)
 
 
 def subject(client_id: int) -> str:

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
+from attachments import views as attachment_views
 from auditor import views as audit_views
 from flows.flows import CaseFlow
 from flows.viewset import CaseFlowViewset
@@ -41,6 +42,19 @@ class CaseApp(Application):
     )
     hand_over_path = path(
         "beban-kerja/serahkan/<int:pk>/", views.HandOverTasksView.as_view(), name="hand_over"
+    )
+    attachment_add_path = path(
+        "<int:pk>/lampiran/tambah/", attachment_views.UploadView.as_view(), name="attachment_add"
+    )
+    attachment_download_path = path(
+        "<int:pk>/lampiran/<int:attachment_pk>/unduh/",
+        attachment_views.DownloadView.as_view(),
+        name="attachment_download",
+    )
+    attachment_remove_path = path(
+        "<int:pk>/lampiran/<int:attachment_pk>/hapus/",
+        attachment_views.RemoveView.as_view(),
+        name="attachment_remove",
     )
 
 

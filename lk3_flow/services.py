@@ -458,10 +458,11 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
     The client's key is destroyed, so every personal value the audit log encrypted for them is
     unreadable from now on. In the case rows the identity (name, NIK, birth date, address,
     village, phone), the household members and the narratives of first contact and withdrawal
-    go. What the office must keep as its service record stays: the client's kind, sex and
-    district for the statistics it reports, the case numbers, problem categories and services,
-    the assessments, sessions, referrals and closures, and the letters already issued, which
-    are official records and never change.
+    go, and what other apps declared (`personal_data.declare_erasure`: the attachments' files,
+    names and descriptions). What the office must keep as its service record stays: the
+    client's kind, sex and district for the statistics it reports, the case numbers, problem
+    categories and services, the assessments, sessions, referrals and closures, and the letters
+    already issued, which are official records and never change.
     """
     if not personal_data.may_erase(actor):
         raise PermissionDenied(_("Only the head or the administrator may erase personal data."))
@@ -486,6 +487,7 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
     client.members.all().delete()
     case_ids = list(client.cases.order_by("pk").values_list("pk", flat=True))
     client.cases.update(complaint="", withdrawal_reason="")
+    personal_data.erase_declared(case_ids)
     # One event, on the client's latest case so that the auditor reading it meets the erasure;
     # it names every case it touched. The records merged into this one were the same person's,
     # under keys of their own, which go with it.

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "permissions",
     "home",
     "regions",
+    "attachments",
 ]
 
 MIDDLEWARE = [

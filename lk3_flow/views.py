@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from attachments import selectors as attachment_selectors
 from audit import services as audit
 from audit.models import Action
 from flows import selectors as flow_selectors
@@ -108,6 +109,10 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
             if full_file
             else [],
             letters=with_public_checks(letters_readable_by(user, case)),
+            attachments=attachment_selectors.attachment_rows(user, case, self.access),
+            can_add_attachment=bool(
+                attachment_selectors.kinds_user_may_add(user, case, self.access)
+            ),
             can_correct_letters=may_withdraw_cases(user),
             can_withdraw=is_open and may_withdraw_cases(user),
             can_reassign=is_open and case.counselor_id is not None and may_reassign_cases(user),

@@ -42,10 +42,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from viewflow.workflow.models import Task
 
+from attachments.models import AttachmentKind
+from attachments.services import add_attachment
 from audit.models import Action, AuditEvent
 from flows import services as flow_services
 from lk3_flow import services
 from lk3_flow.choices import NextStep
+from lk3_flow.demo import sample_file
 from lk3_flow.fields import LOCAL_DATE_FORMAT, LOCAL_DATETIME_FORMAT
 from lk3_flow.models import Case, Partner
 from tests.factories import make_user
@@ -73,6 +76,7 @@ ROLES = ["anonymous", "intake", "counselor", "head", "auditor", "administrator"]
 READING_ACTIONS = {
     Action.CASE_VIEWED,
     Action.LETTER_DOWNLOADED,
+    Action.ATTACHMENT_DOWNLOADED,
     Action.LETTER_VERIFIED,
     Action.EXPORTED,
     Action.AUDIT_SEARCHED,
@@ -277,6 +281,14 @@ def world(office) -> World:
     for case in cases:
         for task in flow_services.open_tasks(case).filter(owner__isnull=True):
             take(task, office.head)
+        add_attachment(
+            case=case,
+            actor=office.head,
+            kind=AttachmentKind.OTHER,
+            description="Surat",
+            filename="surat.pdf",
+            data=sample_file("Surat", "PDF"),
+        )
     users = {role: getattr(office, role) for role in ROLES if role != "anonymous"}
     return World(office, [Case.objects.get(pk=case.pk) for case in cases], users)
 
@@ -298,6 +310,8 @@ def valid_values(route: Route, case: Case) -> dict[str, str]:
             values[name] = str(letter.pk if route.name.startswith("letter_") else case.pk)
         elif name == "process_pk":
             values[name] = str(case.process_id)
+        elif name == "attachment_pk":
+            values[name] = str(case.attachments.order_by("id").first().pk)
         elif name == "task_pk":
             task = task_for(case, route.name.split(":")[1])
             values[name] = str(task.pk if task else 1)

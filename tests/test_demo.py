@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from viewflow.workflow.models import Task
 
+from attachments.models import Attachment, AttachmentKind
 from lk3_flow.choices import (
     CaseStatus,
     ClientKind,
@@ -15,7 +16,7 @@ from lk3_flow.choices import (
     Sex,
     Stage,
 )
-from lk3_flow.demo_data import CASES, PARTNERS, STAFF
+from lk3_flow.demo_data import ATTACHMENTS, CASES, PARTNERS, STAFF
 from lk3_flow.models import Case, Partner
 from lk3_flow.nik import check_nik_against_person
 from permissions.roles import ROLES_BY_CODE
@@ -66,9 +67,12 @@ def test_seed_demo_drives_cases_through_the_process_and_is_idempotent(capsys):
     assert len(counselors) == 3
     assert all(case.process_id for case in Case.objects.all())
     assert Case.objects.filter(status=CaseStatus.CLOSED).exists()
+    assert Attachment.objects.count() == len(ATTACHMENTS)
+    assert Attachment.objects.filter(kind=AttachmentKind.SIGNED_CONSENT).exists()
     tasks = Task.objects.count()
 
     call_command("seed_demo")
     assert "0 cases created" in capsys.readouterr().out
     assert Case.objects.count() == len(CASES) + 1
     assert Task.objects.count() == tasks
+    assert Attachment.objects.count() == len(ATTACHMENTS)

@@ -15,12 +15,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from viewflow.workflow.models import Process, Task
 
+from attachments.models import Attachment, AttachmentKind
+from attachments.services import add_attachment
 from audit.models import SubjectKey
 from flows import services as flow_services
 from flows.flows import CaseFlow
 from letters.models import Letter
 from lk3_flow import services
 from lk3_flow.choices import NextStep
+from lk3_flow.demo import sample_file
 from lk3_flow.models import (
     Assessment,
     Case,
@@ -74,12 +77,15 @@ CASE_PAGES = {
     "cases:reassign",
     "cases:edit_client",
     "cases:merge_clients",
+    "cases:attachment_add",
     "audit:timeline",
     "audit:timeline_csv",
     "audit:timeline_pdf",
 }
 PROCESS_PAGES = {"case:process_detail", "case:process_cancel", "case:process_chart"}
 LETTER_PAGES = {"letter_download", "letter_correct"}
+# Pages about one attachment of a case, under the case's URL.
+ATTACHMENT_PAGES = {"cases:attachment_download", "cases:attachment_remove"}
 # Heads' pages about a staff member or a role request rather than a case.
 STAFF_PAGES = {"cases:hand_over", "staff:decide_role_request"}
 # The administrator's staff directory: people's accounts, roles, positions and NIPs.
@@ -100,6 +106,7 @@ DOMAIN_MODELS: list[type[Model]] = [
     Partner,
     Process,
     Letter,
+    Attachment,
 ]
 
 
@@ -141,6 +148,7 @@ def classify(route: Route) -> str:
         ("case", CASE_PAGES),
         ("process", PROCESS_PAGES),
         ("letter", LETTER_PAGES),
+        ("attachment", ATTACHMENT_PAGES),
         ("staff", STAFF_PAGES),
         ("people", PEOPLE_PAGES),
         ("client", CLIENT_PAGES),
@@ -162,6 +170,9 @@ def url_for(route: Route, case: Case, task: Task | None) -> str:
     target = case.letters.order_by("id").first() if classify(route) == "letter" else case
     url = route.pattern.replace("<int:pk>", str(target.pk))
     url = url.replace("<int:process_pk>", str(case.process_id))
+    if "<int:attachment_pk>" in url:
+        attachment = case.attachments.order_by("id").first()
+        url = url.replace("<int:attachment_pk>", str(attachment.pk if attachment else 0))
     if "<int:task_pk>" in url:
         url = url.replace("<int:task_pk>", str(task.pk))
     assert "<" not in url, url
@@ -215,7 +226,17 @@ def world(office):
     )
     sensitive = for_other(office.register(full_name="Klien Sensitif", sensitive=True))
     closed = office.to_closed(office.register(full_name="Klien Selesai"))
-    return {"own": own, "other": other, "sensitive": sensitive, "closed": closed}
+    world = {"own": own, "other": other, "sensitive": sensitive, "closed": closed}
+    for case in world.values():
+        add_attachment(
+            case=case,
+            actor=office.head,
+            kind=AttachmentKind.OTHER,
+            description="",
+            filename="surat.pdf",
+            data=sample_file("Surat", "PDF"),
+        )
+    return world
 
 
 def fetch(client: Client, method: str, url: str):
@@ -241,7 +262,11 @@ def test_role_matrix(office, world, role):
     user = getattr(office, role)
     client = Client()
     client.force_login(user)
-    case_routes = [r for r in all_routes() if classify(r) in ("case", "process", "task", "letter")]
+    case_routes = [
+        r
+        for r in all_routes()
+        if classify(r) in ("case", "process", "task", "letter", "attachment")
+    ]
     for scenario, case in world.items():
         access = case_access(user, case)
         for route in case_routes:
@@ -254,7 +279,13 @@ def test_role_matrix(office, world, role):
                 if access == CaseAccess.NONE:
                     assert status in (403, 404, 405), (role, scenario, method, url, status)
                 if access == CaseAccess.REGISTRATION and status == 200:
-                    assert route.name in ("cases:detail", "letter_download"), (
+                    # The intake officer also brings in the registration papers while the
+                    # case is open (the attachments of the world are the head's: not theirs).
+                    assert route.name in (
+                        "cases:detail",
+                        "letter_download",
+                        "cases:attachment_add",
+                    ), (
                         role,
                         scenario,
                         url,

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "audit",
     "permissions",
     "regions",
+    "attachments",
 ]
 MIDDLEWARE = [
     "lk3_flow.uploads.UploadLimitMiddleware",

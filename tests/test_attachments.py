@@ -153,6 +153,14 @@ def test_a_photo_loses_its_metadata_and_stays_upright(office, counseling):
         assert image.size == (30, 60)
 
 
+def test_what_follows_a_real_image_is_not_kept(office, counseling):
+    """A polyglot: a real PNG with a page (or an archive) after its end, for a browser to find."""
+    attachment = attach(counseling, office.counselor, png() + b"<html><script>alert(1)</script>")
+    with attachment.file.open("rb") as kept:
+        data = kept.read()
+    assert b"<script>" not in data and data.endswith(b"IEND\xaeB`\x82")
+
+
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 SVG = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'

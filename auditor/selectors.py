@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -27,12 +28,15 @@ from django.utils.translation import ngettext
 from attachments.models import AttachmentKind
 from audit import personal
 from audit.models import Action, AuditEvent
+from casenotes.models import CaseNote, ContactKind
 from flows.flows import CaseFlow
 from letters.models import Letter, LetterKind
 from lk3_flow.choices import ProblemCategory, Service
+from permissions.selectors import case_notes_readable_by
 
 LINES_PER_PAGE = 50
 LETTER_MODEL = "letters.Letter"
+NOTE_MODEL = "casenotes.CaseNote"
 # What people wrote beside an action, shown under it with these labels. Other keys of the
 # details are codes and ids for machines (statuses, owner ids, filters) and stay out of sight.
 DETAIL_LABELS = {
@@ -319,13 +323,22 @@ def _step_body(step: Step, link_letters: bool) -> SafeString:
 
 
 class _Vocabulary:
-    """Names resolved once per page: a model's get_FOO_display() rebuilds its choices per call."""
+    """Names resolved once per page: a model's get_FOO_display() rebuilds its choices per call.
 
-    def __init__(self) -> None:
+    `withheld_notes` are the notes whose text the reader may not read: their events show what
+    was recorded in clear (that a confidential note was added), never the text.
+    """
+
+    def __init__(self, withheld_notes: frozenset[int] = frozenset()) -> None:
         self.actions = {value: str(label) for value, label in Action.choices}
         self.letter_kinds = {value: str(label) for value, label in LetterKind.choices}
         self.attachment_kinds = {value: str(label) for value, label in AttachmentKind.choices}
+        self.contact_kinds = {value: str(label) for value, label in ContactKind.choices}
         self.months = [str(name) for name in MONTHS.values()]
+        self.withheld_notes = withheld_notes
+
+    def withholds(self, object_type: str, object_id: str) -> bool:
+        return object_type == NOTE_MODEL and _int(object_id) in self.withheld_notes
 
     def when(self, moment: datetime.datetime) -> str:
         local = timezone.localtime(moment)
@@ -339,6 +352,7 @@ class _Vocabulary:
         details: Mapping[str, Any],
         letters: Mapping[int, Letter],
         changes: Mapping[str, list[Any]],
+        withheld: bool = False,
     ) -> Step:
         label = self.actions.get(action, _("Other action"))
         letter = letters.get(_int(object_id)) if object_type == LETTER_MODEL else None
@@ -355,9 +369,21 @@ class _Vocabulary:
             subject = str(details["format"]).upper()
         elif action in (Action.PERMISSION_GRANTED, Action.PERMISSION_REVOKED):
             subject = details.get("user", "")
+        elif action == Action.CONTACT_LOGGED and "kind" in changes:
+            subject = self.contact_kinds.get(changes["kind"][1], "")
         notes = [
             (str(name), str(details[k])) for k, name in DETAIL_LABELS.items() if details.get(k)
         ]
+        if withheld:
+            notes.append(
+                (
+                    _("Text"),
+                    _(
+                        "withheld: a confidential note is read only by the case's counselor and "
+                        "the heads"
+                    ),
+                )
+            )
         if action in LETTER_ACTIONS and details.get("replaced_by"):
             notes.append((_("Replaced by"), str(details["replaced_by"])))
         said = next(((k, str(details[k])) for k in COMMENT_LABELS if details.get(k)), ("", ""))
@@ -372,27 +398,67 @@ class _Vocabulary:
         )
 
     def event_step(self, event: AuditEvent, letters: Mapping[int, Letter]) -> Step:
+        withheld = self.withholds(event.object_type, event.object_id)
         return self.step(
             event.action,
             event.object_type,
             event.object_id,
             event.details,
             letters,
-            personal.readable_changes_of(event),
+            _clear_changes(event.details) if withheld else personal.readable_changes_of(event),
+            withheld,
         )
 
     def effect_steps(self, event: AuditEvent, letters: Mapping[int, Letter]) -> list[Step]:
-        return [
-            self.step(
-                effect.get("action", ""),
-                effect.get("object_type", ""),
-                str(effect.get("object_id", "")),
-                effect.get("details") or {},
-                letters,
-                personal.revealed_changes(effect.get("details") or {}),
+        steps = []
+        for effect in _effects(event):
+            object_type = effect.get("object_type", "")
+            object_id = str(effect.get("object_id", ""))
+            details = effect.get("details") or {}
+            withheld = self.withholds(object_type, object_id)
+            changes = _clear_changes(details) if withheld else personal.revealed_changes(details)
+            steps.append(
+                self.step(
+                    effect.get("action", ""),
+                    object_type,
+                    object_id,
+                    details,
+                    letters,
+                    changes,
+                    withheld,
+                )
             )
-            for effect in _effects(event)
-        ]
+        return steps
+
+
+def _clear_changes(details: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The changes an event recorded in clear, without decrypting the personal ones."""
+    return dict(details.get("changes", {}))
+
+
+def _object_ids(events: list[AuditEvent], object_type: str) -> set[int]:
+    """Ids of the objects of that type the events and their effects are about."""
+    ids = {_int(e.object_id) for e in events if e.object_type == object_type}
+    ids |= {
+        _int(effect.get("object_id"))
+        for event in events
+        for effect in _effects(event)
+        if effect.get("object_type") == object_type
+    }
+    ids.discard(None)
+    return ids
+
+
+def _withheld_notes(events: list[AuditEvent], reader: AbstractBaseUser | None) -> frozenset[int]:
+    """The notes in these events whose text the reader may not read, in one query (or none)."""
+    note_ids = _object_ids(events, NOTE_MODEL)
+    if not note_ids:
+        return frozenset()
+    readable: set[int] = set()
+    if reader is not None:
+        notes = case_notes_readable_by(reader, CaseNote.objects.filter(pk__in=note_ids))
+        readable = set(notes.values_list("pk", flat=True))
+    return frozenset(note_ids - readable)
 
 
 def _int(value: Any) -> int | None:
@@ -459,19 +525,15 @@ def _groups(events: Iterable[AuditEvent]) -> Iterator[list[AuditEvent]]:
         yield group
 
 
-def lines(events: Iterable[AuditEvent]) -> list[Line]:
-    """The events as readable lines, in two queries however many: the events and their letters."""
+def lines(events: Iterable[AuditEvent], reader: AbstractBaseUser | None = None) -> list[Line]:
+    """The events as readable lines, in two queries however many: the events and their letters
+    (and a third when they are about notes, to ask which of them `reader` may read; without a
+    reader, none).
+    """
     events = list(events)
-    letter_ids = {_int(e.object_id) for e in events if e.object_type == LETTER_MODEL}
-    letter_ids |= {
-        _int(effect.get("object_id"))
-        for event in events
-        for effect in _effects(event)
-        if effect.get("object_type") == LETTER_MODEL
-    }
-    letter_ids.discard(None)
+    letter_ids = _object_ids(events, LETTER_MODEL)
     letters = Letter.objects.in_bulk(letter_ids) if letter_ids else {}
-    vocabulary = _Vocabulary()
+    vocabulary = _Vocabulary(_withheld_notes(events, reader))
     result = []
     for group in _groups(events):
         principal = _principal(group)
@@ -498,7 +560,12 @@ class TimelinePage:
     lines: list[Line]
 
 
-def timeline_page(events: QuerySet, number: Any, per_page: int = LINES_PER_PAGE) -> TimelinePage:
+def timeline_page(
+    events: QuerySet,
+    number: Any,
+    per_page: int = LINES_PER_PAGE,
+    reader: AbstractBaseUser | None = None,
+) -> TimelinePage:
     """One page of lines, in three queries however long the history.
 
     Lines are counted on the events' positions and request ids alone; only the page's events are
@@ -517,10 +584,12 @@ def timeline_page(events: QuerySet, number: Any, per_page: int = LINES_PER_PAGE)
     if not page.object_list:
         return TimelinePage(page, [])
     first, last = page.object_list[0][0], page.object_list[-1][1]
-    return TimelinePage(page, lines(events.filter(pk__range=(first, last))))
+    return TimelinePage(page, lines(events.filter(pk__range=(first, last)), reader))
 
 
-def export_lines(events: QuerySet, chunk: int = 500) -> Iterator[Line]:
+def export_lines(
+    events: QuerySet, chunk: int = 500, reader: AbstractBaseUser | None = None
+) -> Iterator[Line]:
     """Every line of the events, read a chunk at a time so that an export streams.
 
     A chunk ends only where a line does, so that no line is cut in two.
@@ -530,8 +599,8 @@ def export_lines(events: QuerySet, chunk: int = 500) -> Iterator[Line]:
         if len(pending) >= chunk and _group_key(
             event.pk, event.case_id, event.request_id
         ) != _group_key(pending[-1].pk, pending[-1].case_id, pending[-1].request_id):
-            yield from lines(pending)
+            yield from lines(pending, reader)
             pending = []
         pending.append(event)
     if pending:
-        yield from lines(pending)
+        yield from lines(pending, reader)

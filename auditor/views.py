@@ -116,7 +116,9 @@ class CaseTimelineView(CaseTimelineMixin, SearchFormMixin, generic.TemplateView)
             obj=case,
             details={"page": "audit timeline", "filters": self.searched_fields},
         )
-        timeline = selectors.timeline_page(events, self.request.GET.get("page"))
+        timeline = selectors.timeline_page(
+            events, self.request.GET.get("page"), reader=self.request.user
+        )
         return super().get_context_data(
             case=case, form=form, page_obj=timeline.page, lines=timeline.lines, **kwargs
         )
@@ -161,7 +163,7 @@ class TimelineCsvView(CaseTimelineMixin, generic.View):
                 line.event.ip_address or "",
                 seal.hash if (seal := _seal_of(line.event)) else "",
             ]
-            for line in selectors.export_lines(events)
+            for line in selectors.export_lines(events, reader=request.user)
         )
         rows_after_header = chain(preamble[1:], [header], rows)
         return csv_response(_export_name(case, "csv"), preamble[0], rows_after_header)
@@ -176,7 +178,7 @@ class TimelinePdfView(CaseTimelineMixin, generic.View):
             "auditor/report.html",
             {
                 "case": case,
-                "lines": selectors.export_lines(events),
+                "lines": selectors.export_lines(events, reader=request.user),
                 "head": head,
                 "exported_at": timezone.localtime(),
                 "exported_by": request.user,

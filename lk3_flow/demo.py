@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from attachments import services as attachment_services
+from casenotes import services as casenotes
 from flows import services as flow_services
 from permissions.roles import ADMINISTRATOR
 from permissions.services import grant_role
@@ -23,7 +24,7 @@ from regions.selectors import office_villages
 
 from . import services
 from .choices import ClosureReason, NextStep, PartnerResponse, SessionType
-from .demo_data import ATTACHMENTS, CASES, PARTNERS, STAFF, DemoCase
+from .demo_data import ATTACHMENTS, CASES, CONTACTS, NOTES, PARTNERS, STAFF, DemoCase
 from .models import Case, Client, Partner, StaffProfile
 
 DEMO_PASSWORD = "lk3-lebak-demo"
@@ -319,6 +320,28 @@ class _CaseDriver:
                     reason="Klien kembali karena masalah yang sama muncul lagi.",
                 )
 
+    def keep_notes(self) -> None:
+        """The counselor's notes and contacts on the case, oldest first, as they were written."""
+        name = self.demo.client_name
+        for contact in sorted(CONTACTS, key=lambda entry: -entry.days_ago):
+            if contact.client_name == name:
+                casenotes.log_contact(
+                    actor=self.counselor,
+                    case=self.case,
+                    kind=contact.kind,
+                    contacted_at=timezone.now() - datetime.timedelta(days=contact.days_ago),
+                    with_whom=contact.with_whom,
+                    summary=contact.summary,
+                )
+        for note in NOTES:
+            if note.client_name == name:
+                casenotes.add_note(
+                    actor=self.counselor,
+                    case=self.case,
+                    text=note.text,
+                    confidential=note.confidential,
+                )
+
 
 def seed_demo() -> SeedReport:
     report = SeedReport()
@@ -330,6 +353,8 @@ def seed_demo() -> SeedReport:
             report.cases_skipped += 1
             continue
         with transaction.atomic():
-            _CaseDriver(demo, users, partners).drive()
+            driver = _CaseDriver(demo, users, partners)
+            driver.drive()
+            driver.keep_notes()
         report.cases_created += 1
     return report

@@ -40,6 +40,22 @@ class DemoMember:
 
 
 @dataclass(frozen=True)
+class DemoNote:
+    client_name: str  # the demo case's client
+    text: str
+    confidential: bool = False
+
+
+@dataclass(frozen=True)
+class DemoContact:
+    client_name: str
+    kind: str
+    days_ago: int
+    with_whom: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class DemoCase:
     client_name: str
     client_kind: str
@@ -1379,6 +1395,71 @@ ATTACHMENTS: tuple[DemoAttachment, ...] = (
         description="Pindaian Kartu Keluarga, dibawa klien.",
         filename="kartu-keluarga.png",
         text="KARTU KELUARGA (CONTOH, BUKAN DOKUMEN ASLI)",
+    ),
+)
+
+
+# ---------------------------------------------------------------------------
+# Case notes and the contact log (written by the case's counselor, on open cases)
+# ---------------------------------------------------------------------------
+
+NOTES: tuple[DemoNote, ...] = (
+    DemoNote(
+        client_name="Hendra Gunawan",
+        text=(
+            "Klien menyampaikan bahwa istrinya bersedia bertemu di rumah mertua di Serang. "
+            "Perlu disiapkan sesi bersama setelah klien mendapat pekerjaan tetap."
+        ),
+    ),
+    DemoNote(
+        client_name="Hendra Gunawan",
+        text=(
+            "Klien mengaku beberapa kali berpikir untuk menyakiti diri sendiri saat penagih "
+            "pinjaman daring datang ke rumah. Dipantau setiap minggu; bila berulang, rujuk ke "
+            "psikolog RSUD."
+        ),
+        confidential=True,
+    ),
+    DemoNote(
+        client_name="Lilis Nurlaela",
+        text=(
+            "Suami klien hadir pada sesi terakhir dan setuju membuat kesepakatan pembagian tugas "
+            "pengasuhan. Rencana terminasi sudah dibicarakan dengan klien."
+        ),
+    ),
+)
+
+CONTACTS: tuple[DemoContact, ...] = (
+    DemoContact(
+        client_name="Hendra Gunawan",
+        kind="phone",
+        days_ago=12,
+        with_whom="Klien",
+        summary="Mengonfirmasi jadwal sesi; klien meminta sesi sore hari karena bekerja.",
+    ),
+    DemoContact(
+        client_name="Hendra Gunawan",
+        kind="home_visit",
+        days_ago=5,
+        with_whom="Mertua klien",
+        summary=(
+            "Kunjungan ke rumah mertua di Serang. Mertua mendukung rujuk dan bersedia menjadi "
+            "penengah bila pasangan bertemu."
+        ),
+    ),
+    DemoContact(
+        client_name="Hendra Gunawan",
+        kind="message",
+        days_ago=1,
+        with_whom="Istri klien",
+        summary="Istri klien membalas pesan WhatsApp dan bersedia dihubungi minggu depan.",
+    ),
+    DemoContact(
+        client_name="Lilis Nurlaela",
+        kind="office_visit",
+        days_ago=3,
+        with_whom="Klien dan suami",
+        summary="Datang ke kantor menanyakan jadwal kunjungan rumah setelah terminasi.",
     ),
 )
 

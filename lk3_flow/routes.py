@@ -6,6 +6,7 @@ from viewflow.urls import Application, Site
 
 from attachments import views as attachment_views
 from auditor import views as audit_views
+from casenotes import views as casenotes_views
 from flows.flows import CaseFlow
 from flows.viewset import CaseFlowViewset
 from home.views import HomeView
@@ -34,6 +35,10 @@ class CaseApp(Application):
     edit_client_path = path("<int:pk>/klien/", views.EditClientView.as_view(), name="edit_client")
     merge_clients_path = path(
         "<int:pk>/gabung-klien/", views.MergeClientsView.as_view(), name="merge_clients"
+    )
+    notes_path = path("<int:pk>/catatan/", casenotes_views.CaseNotesView.as_view(), name="notes")
+    contacts_path = path(
+        "<int:pk>/kontak/", casenotes_views.ContactLogView.as_view(), name="contacts"
     )
     erase_client_path = path(
         "klien/<int:pk>/hapus-data-pribadi/",

@@ -459,10 +459,11 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
     unreadable from now on. In the case rows the identity (name, NIK, birth date, address,
     village, phone), the household members and the narratives of first contact and withdrawal
     go, and what other apps declared (`personal_data.declare_erasure`: the attachments' files,
-    names and descriptions). What the office must keep as its service record stays: the
-    client's kind, sex and district for the statistics it reports, the case numbers, problem
-    categories and services, the assessments, sessions, referrals and closures, and the letters
-    already issued, which are official records and never change.
+    names and descriptions; what notes and contacts say, and with whom). What the office must
+    keep as its service record stays: the client's kind, sex and district for the statistics it
+    reports, the case numbers, problem categories and services, the assessments, sessions,
+    referrals and closures, the dates and kinds of contacts, and the letters already issued,
+    which are official records and never change.
     """
     if not personal_data.may_erase(actor):
         raise PermissionDenied(_("Only the head or the administrator may erase personal data."))

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "home",
     "regions",
     "attachments",
+    "casenotes",
 ]
 
 MIDDLEWARE = [

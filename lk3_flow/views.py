@@ -17,6 +17,7 @@ from django.views import generic
 from attachments import selectors as attachment_selectors
 from audit import services as audit
 from audit.models import Action
+from casenotes import selectors as casenotes
 from flows import selectors as flow_selectors
 from flows import services as flow_services
 from flows.forms import (
@@ -102,6 +103,14 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
             case = selectors.case_with_records(case.pk)
         is_open = case.status == CaseStatus.OPEN
         related = [case.reopened_from_id, *(later.pk for later in case.reopenings.all())]
+        if full_file:
+            kwargs.update(
+                latest_notes=casenotes.latest(casenotes.notes_of(user, case)),
+                latest_contacts=casenotes.latest(casenotes.contacts_of(user, case)),
+                can_add_entries=casenotes.may_add_entries(user, case, self.access),
+                # Only a client without an open case can have been erased.
+                entries_erased=not is_open and casenotes.texts_erased(case),
+            )
         return super().get_context_data(
             case=case,
             full_file=full_file,

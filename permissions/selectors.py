@@ -11,6 +11,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.models import Action, AuditEvent
+from casenotes.models import CaseNote, ContactEntry
 from lk3_flow.choices import CaseStatus
 from lk3_flow.models import Case
 
@@ -198,6 +199,58 @@ def client_masked_anywhere(user: AbstractBaseUser, client_id: int) -> bool:
     """Whether any case of the client hides their name from the user (`cases_named_for`)."""
     cases = Case.objects.filter(client_id=client_id)
     return cases.exclude(pk__in=cases_named_for(user, cases).values("pk")).exists()
+
+
+def may_keep_case_notes(
+    user: AbstractBaseUser, case: Case, access: CaseAccess | None = None
+) -> bool:
+    """Notes and contacts are written by a head, or by the case's counselor.
+
+    An auditor changes nothing, whatever other group they are also in; the intake officer, who
+    no longer sees the whole file, writes none, nor does a counselor whose role was taken away.
+    Whether the case still takes entries (open) is the case's question
+    (`casenotes.selectors.may_add_entries`).
+    """
+    if not user.is_authenticated or not user.is_active or user.has_perm(AUDIT_CASE):
+        return False
+    if user.has_perm(MANAGE_CASE):
+        return True
+    return (
+        case.counselor_id == user.pk
+        and _holds_role(user, COUNSELOR)
+        and (case_access(user, case) if access is None else access) == CaseAccess.FULL
+    )
+
+
+def _holds_role(user: AbstractBaseUser, role: Role) -> bool:
+    return user.groups.filter(name=role.group_name).exists()
+
+
+def case_notes_readable_by(user: AbstractBaseUser, notes: QuerySet | None = None) -> QuerySet:
+    """Of `notes` (all by default), those this user may read, in one query.
+
+    A note is read by whoever may read its whole case file; a confidential one only by the
+    heads and the case's current counselor (while they hold the role): a counselor who was
+    replaced, an auditor, an intake officer never read it. Every page, export and audit view
+    that shows a note's text asks here.
+    """
+    notes = CaseNote.objects.all() if notes is None else notes
+    if not user.is_authenticated or not user.is_active:
+        return notes.none()
+    notes = notes.filter(case__in=case_files_open_to(user))
+    if user.has_perm(MANAGE_CASE):
+        return notes
+    if _holds_role(user, COUNSELOR):
+        return notes.filter(Q(confidential=False) | Q(case__counselor=user))
+    return notes.filter(confidential=False)
+
+
+def case_contacts_readable_by(user: AbstractBaseUser, contacts: QuerySet | None = None) -> QuerySet:
+    """Of `contacts` (all by default), those of case files this user may read whole."""
+    contacts = ContactEntry.objects.all() if contacts is None else contacts
+    if not user.is_authenticated or not user.is_active:
+        return contacts.none()
+    return contacts.filter(case__in=case_files_open_to(user))
 
 
 def may_reopen_cases(user: AbstractBaseUser) -> bool:

@@ -18,6 +18,7 @@ from viewflow.workflow.models import Process, Task
 from attachments.models import Attachment, AttachmentKind
 from attachments.services import add_attachment
 from audit.models import SubjectKey
+from casenotes.models import CaseNote, ContactEntry
 from flows import services as flow_services
 from flows.flows import CaseFlow
 from letters.models import Letter
@@ -78,6 +79,8 @@ CASE_PAGES = {
     "cases:edit_client",
     "cases:merge_clients",
     "cases:attachment_add",
+    "cases:notes",
+    "cases:contacts",
     "audit:timeline",
     "audit:timeline_csv",
     "audit:timeline_pdf",
@@ -107,6 +110,8 @@ DOMAIN_MODELS: list[type[Model]] = [
     Process,
     Letter,
     Attachment,
+    CaseNote,
+    ContactEntry,
 ]
 
 

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "permissions",
     "regions",
     "attachments",
+    "casenotes",
 ]
 MIDDLEWARE = [
     "lk3_flow.uploads.UploadLimitMiddleware",

@@ -15,9 +15,9 @@ from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import DateField, DateTimeField, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -119,7 +119,23 @@ def _display(model_field: Any, value: Any) -> str:
         choices = dict(LIST_VOCABULARIES[model_field.name].choices)
     if isinstance(value, list):
         return ", ".join(str(choices.get(item, item)) for item in value)
+    if isinstance(value, str) and isinstance(model_field, DateField):
+        return _moment(model_field, value)
     return str(choices.get(value, value))
+
+
+def _moment(model_field: DateField, value: str) -> str:
+    """A date or time as the log stored it (ISO text), as people read it; as stored if it is
+    not one."""
+    try:
+        if isinstance(model_field, DateTimeField):
+            moment = datetime.datetime.fromisoformat(value)
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return dateformat.format(moment, "j F Y H:i")
+        return dateformat.format(datetime.date.fromisoformat(value), "j F Y")
+    except ValueError:
+        return value
 
 
 def readable_changes(object_type: str, changes: Mapping[str, list[Any]]) -> list[Change]:

@@ -454,3 +454,11 @@ def test_the_demo_entries_belong_to_open_demo_cases_and_use_the_vocabulary():
     assert {contact.kind for contact in CONTACTS} <= set(ContactKind.values)
     assert any(note.confidential for note in NOTES)
     assert all(contact.days_ago > 0 for contact in CONTACTS)  # none in the future
+
+
+def test_the_timeline_reads_the_contact_time_as_people_write_it(office, case):
+    moment = timezone.make_aware(datetime.datetime(2026, 11, 25, 15, 22))
+    log_contact(office, case, contacted_at=moment)
+    html = page(office.auditor, reverse("audit:timeline", args=[case.pk]))
+    assert "25 November 2026 15:22" in html
+    assert "2026-11-25" not in html

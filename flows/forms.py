@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,7 @@ from lk3_flow.models import (
     Referral,
 )
 from lk3_flow.nik import check_nik_against_person
-from lk3_flow.selectors import active_partners
+from lk3_flow.selectors import active_partners, age_on, household_of
 from permissions.selectors import counselors
 from regions.forms import VillageChoiceField
 from regions.selectors import office_districts, office_villages
@@ -58,6 +59,7 @@ class ClientForm(forms.ModelForm):
             "kind",
             "full_name",
             "nik",
+            "family_card_number",
             "sex",
             "birth_date",
             "address",
@@ -65,7 +67,10 @@ class ClientForm(forms.ModelForm):
             "desa",
             "phone",
         ]
-        help_texts = {"nik": _("Leave empty if the client has no NIK or has not brought it.")}
+        help_texts = {
+            "nik": _("Leave empty if the client has no NIK or has not brought it."),
+            "family_card_number": _("The 16-digit number of the household's family card (KK)."),
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -78,12 +83,7 @@ class ClientForm(forms.ModelForm):
                 _("%(village)s is not in the district of %(district)s.")
                 % {"village": village.name, "district": district.name},
             )
-        nik = cleaned.get("nik")
-        if nik and "nik" not in self.errors:
-            for problem in check_nik_against_person(
-                nik, cleaned.get("sex", ""), cleaned.get("birth_date")
-            ):
-                self.add_error("nik", problem)
+        check_nik_of_person(self, cleaned)
         return cleaned
 
 
@@ -157,18 +157,102 @@ def _client_label(client: Client) -> str:
     return ", ".join(parts)
 
 
+def check_nik_of_person(form: forms.BaseForm, cleaned: dict[str, Any]) -> None:
+    """Add an error to the form's NIK for each way it contradicts the sex and birth date."""
+    nik = cleaned.get("nik")
+    if nik and "nik" not in form.errors:
+        for problem in check_nik_against_person(
+            nik, cleaned.get("sex", ""), cleaned.get("birth_date")
+        ):
+            form.add_error("nik", problem)
+
+
 class HouseholdMemberForm(forms.ModelForm):
     class Meta:
         model = HouseholdMember
-        fields = ["full_name", "relationship", "sex", "birth_date"]
+        fields = ["full_name", "relationship", "relationship_note", "nik", "sex", "birth_date"]
+        help_texts = {"relationship_note": _("e.g. stepchild, nephew")}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        check_nik_of_person(self, cleaned)
+        return cleaned
 
 
-HouseholdMemberFormSet = forms.formset_factory(HouseholdMemberForm, extra=4)
+class DistinctNiksMixin:
+    """A household in which no two members have the same NIK: the second one is marked."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            cleaned = getattr(form, "cleaned_data", {})
+            nik = cleaned.get("nik")
+            if not nik or cleaned.get("DELETE"):
+                continue
+            if nik in seen:
+                form.add_error("nik", _("Another household member has this NIK."))
+            seen.add(nik)
+
+
+class HouseholdFormSet(DistinctNiksMixin, forms.BaseFormSet):
+    pass
+
+
+class HouseholdEditBaseFormSet(DistinctNiksMixin, forms.BaseModelFormSet):
+    pass
+
+
+HouseholdMemberFormSet = forms.formset_factory(
+    HouseholdMemberForm, formset=HouseholdFormSet, extra=4
+)
 # The household as a correction shows it: each member with a box to remove them, and two rows
 # for new ones.
 HouseholdEditFormSet = forms.modelformset_factory(
-    HouseholdMember, form=HouseholdMemberForm, extra=2, can_delete=True
+    HouseholdMember,
+    form=HouseholdMemberForm,
+    formset=HouseholdEditBaseFormSet,
+    extra=2,
+    can_delete=True,
 )
+
+
+def member_label(member: HouseholdMember) -> str:
+    """A member as a counselor picks them: name, relationship and age today."""
+    parts = [member.full_name, str(member.get_relationship_display())]
+    if member.birth_date:
+        years = age_on(member.birth_date, timezone.localdate())
+        parts.append(_("%(years)s years") % {"years": years})
+    return " · ".join(parts)
+
+
+class PersonConcernedForm(forms.BaseForm):
+    """A task form whose record can be about one member of the client's household.
+
+    Only that client's members are offered and accepted: an id of another client's member is
+    "not one of the choices", with the message below.
+    """
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person_concerned"]
+        field.queryset = household_of(case)
+        field.label_from_instance = member_label
+        field.empty_label = _("The client: %(name)s") % {"name": case.client.full_name}
+        field.error_messages["invalid_choice"] = _(
+            "Choose the client or a member of the client's household."
+        )
+
+
+def person_concerned_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Person concerned"),
+        queryset=HouseholdMember.objects.none(),
+        required=False,
+        help_text=_("Whom this is about: the client, or a member of their household."),
+    )
 
 
 class AssignCounselorForm(forms.Form):
@@ -244,7 +328,8 @@ class ReviewForm(forms.Form):
         return self.cleaned_data["decision"] == self.APPROVE
 
 
-class CounselingSessionForm(forms.ModelForm):
+class CounselingSessionForm(PersonConcernedForm, forms.ModelForm):
+    person_concerned = person_concerned_field()
     next_step = forms.ChoiceField(
         label=_("Next step"),
         choices=NextStep.choices,
@@ -255,6 +340,7 @@ class CounselingSessionForm(forms.ModelForm):
     class Meta:
         model = CounselingSession
         fields = [
+            "person_concerned",
             "scheduled_at",
             "held_at",
             "session_type",
@@ -289,7 +375,8 @@ class CounselingSessionForm(forms.ModelForm):
         return cleaned
 
 
-class ProposeReferralForm(forms.Form):
+class ProposeReferralForm(PersonConcernedForm, forms.Form):
+    person_concerned = person_concerned_field()
     partner = forms.ModelChoiceField(label=_("Referral partner"), queryset=active_partners())
     reason = forms.CharField(
         label=_("Reason for referral"),

@@ -237,7 +237,14 @@ class ReviewClosureView(ReviewTaskView):
     proposal_kind = "closure"
 
 
-class CounselingSessionView(CaseTaskView):
+class PersonConcernedMixin:
+    """The task's form offers the members of this case's client's household."""
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "case": self.case}
+
+
+class CounselingSessionView(PersonConcernedMixin, CaseTaskView):
     form_class = forms.CounselingSessionForm
 
     def record(self, form: forms.CounselingSessionForm) -> object:
@@ -246,7 +253,7 @@ class CounselingSessionView(CaseTaskView):
         )
 
 
-class ProposeReferralView(CaseTaskView):
+class ProposeReferralView(PersonConcernedMixin, CaseTaskView):
     form_class = forms.ProposeReferralForm
 
     def record(self, form: forms.ProposeReferralForm) -> None:

@@ -4,11 +4,15 @@ Official letters follow the Tata Naskah Dinas and are always written in Indonesi
 reader's interface language, so their wording lives in the letter templates, not in the catalog.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from lk3_flow.models import Case, Closure, CounselingSession, Referral
-from lk3_flow.selectors import address_of, latest_assessment
+from django.utils import timezone
+
+from lk3_flow.choices import RELATIONSHIP_TERMS
+from lk3_flow.models import Case, Closure, CounselingSession, HouseholdMember, Referral
+from lk3_flow.selectors import address_of, age_on, is_minor, latest_assessment
 
 from .models import InstitutionProfile, LetterKind
 
@@ -53,9 +57,42 @@ class LetterDraft:
         return f"letters/{self.kind}.html"
 
 
-def _client_addressee(case: Case) -> list[str]:
+@dataclass(frozen=True)
+class PersonConcerned:
+    """The member of the client's household a letter is about, as the letter names them."""
+
+    full_name: str
+    nik: str
+    birth_date: datetime.date | None
+    age: int | None
+    relationship: str  # the family card's word: "Anak", "Istri", …
+    minor: bool
+
+
+def person_concerned(member: HouseholdMember | None, on: datetime.date) -> PersonConcerned | None:
+    if member is None:
+        return None
+    return PersonConcerned(
+        full_name=member.full_name,
+        nik=member.nik,
+        birth_date=member.birth_date,
+        age=age_on(member.birth_date, on) if member.birth_date else None,
+        relationship=RELATIONSHIP_TERMS.get(member.relationship, member.relationship),
+        minor=is_minor(member, on),
+    )
+
+
+def _client_addressee(case: Case, concerned: PersonConcerned | None = None) -> list[str]:
+    """The client; or the member the letter is about, a child through their parent or guardian
+    (UU 35/2014), at the household's address."""
     client = case.client
-    return [client.full_name, address_of(client)]
+    if concerned is None:
+        name = client.full_name
+    elif concerned.minor:
+        name = f"Orang Tua/Wali dari {concerned.full_name}"
+    else:
+        name = concerned.full_name
+    return [name, address_of(client)]
 
 
 def draft(
@@ -66,18 +103,23 @@ def draft(
     session: CounselingSession | None = None,
     referral: Referral | None = None,
     closure: Closure | None = None,
+    on: datetime.date | None = None,
 ) -> LetterDraft:
-    """The draft of a letter of `kind` about `case`, from the records the step produced."""
+    """The draft of a letter of `kind` about `case`, from the records the step produced, as it
+    reads on the letter's date `on` (today by default): a person's age is theirs that day."""
+    on = on or timezone.localdate()
     standard_copies = [line.strip() for line in profile.copies_to.splitlines() if line.strip()]
     letter = LetterDraft(kind=kind, case=case, subject=SUBJECTS[kind], copies=standard_copies)
     if kind == LetterKind.ASSESSMENT_REPORT:
         letter.records["assessment"] = latest_assessment(case)
     elif kind == LetterKind.COUNSELING_INVITATION:
-        letter.records["session"] = session
-        letter.addressee = _client_addressee(case)
+        concerned = person_concerned(session.person_concerned, on)
+        letter.records.update(session=session, concerned=concerned)
+        letter.addressee = _client_addressee(case, concerned)
         letter.copies = ["Arsip"]
     elif kind == LetterKind.REFERRAL:
         letter.records["referral"] = referral
+        letter.records["concerned"] = person_concerned(referral.person_concerned, on)
         letter.records["assessment"] = latest_assessment(case)
         letter.addressee = [f"Pimpinan {referral.partner.name}", referral.partner.address]
     elif kind == LetterKind.SERVICE_COMPLETION:

@@ -49,7 +49,7 @@ from .selectors import institution_profile
 logger = logging.getLogger(__name__)
 
 # Raised whenever the letter templates or their stylesheet change in a way that shows.
-TEMPLATE_VERSION = "2026.11-1"
+TEMPLATE_VERSION = "2026.12-1"
 SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # How long a drawn number may wait for its step before it counts as unused: far longer than
 # any rendering, so that only numbers of steps that are over are voided.
@@ -121,9 +121,9 @@ def issue_letter(kind: str, case: Case, *, signer: AbstractBaseUser, **records: 
     after commit (`rendered`): the step does not wait for it.
     """
     profile = institution_profile()
-    draft = content.draft(kind, case, profile, **records)
     issued_at = timezone.now()
     issued_on = timezone.localdate(issued_at)
+    draft = content.draft(kind, case, profile, on=issued_on, **records)
     linked = {name: records[name] for name in ("session", "referral", "closure") if name in records}
     with letter_number(
         profile.number_pattern, kind=kind, on=issued_on, case_id=case.pk, drawn_by_id=signer.pk

@@ -19,6 +19,38 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
 
 
+class Relationship(models.TextChoices):
+    """A household member's relationship to the client, in the family card's (KK) closed list
+    of Dukcapil, so that the office's records read as the card does."""
+
+    HEAD_OF_FAMILY = "head_of_family", _("Head of family")
+    HUSBAND = "husband", _("Husband")
+    WIFE = "wife", _("Wife")
+    CHILD = "child", _("Child")
+    CHILD_IN_LAW = "child_in_law", _("Son- or daughter-in-law")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    PARENT = "parent", _("Parent")
+    PARENT_IN_LAW = "parent_in_law", _("Parent-in-law")
+    OTHER_RELATIVE = "other_relative", _("Other relative")
+    OTHER = "other", _("Other")
+
+
+# The words of the family card itself: letters are always written in Indonesian, whatever the
+# reader's interface language (see `letters.content`).
+RELATIONSHIP_TERMS = {
+    Relationship.HEAD_OF_FAMILY: "Kepala Keluarga",
+    Relationship.HUSBAND: "Suami",
+    Relationship.WIFE: "Istri",
+    Relationship.CHILD: "Anak",
+    Relationship.CHILD_IN_LAW: "Menantu",
+    Relationship.GRANDCHILD: "Cucu",
+    Relationship.PARENT: "Orang Tua",
+    Relationship.PARENT_IN_LAW: "Mertua",
+    Relationship.OTHER_RELATIVE: "Famili Lain",
+    Relationship.OTHER: "Lainnya",
+}
+
+
 class ProblemCategory(models.TextChoices):
     MARITAL_CONFLICT = "marital_conflict", _("Marital conflict")
     DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence")

@@ -25,7 +25,7 @@ from regions.selectors import office_villages
 from . import services
 from .choices import ClosureReason, NextStep, PartnerResponse, SessionType
 from .demo_data import ATTACHMENTS, CASES, CONTACTS, NOTES, PARTNERS, STAFF, DemoCase
-from .models import Case, Client, Partner, StaffProfile
+from .models import Case, Client, HouseholdMember, Partner, StaffProfile
 
 DEMO_PASSWORD = "lk3-lebak-demo"
 DECLINED_FEEDBACK = "Poli jiwa penuh sampai bulan depan; mitra menyarankan rujukan ke layanan lain."
@@ -98,6 +98,7 @@ def _registration(demo: DemoCase) -> services.Registration:
             "kind": demo.client_kind,
             "full_name": demo.client_name,
             "nik": demo.nik,
+            "family_card_number": demo.family_card_number,
             "sex": demo.sex,
             "birth_date": demo.birth_date,
             "address": demo.address,
@@ -119,6 +120,7 @@ def _registration(demo: DemoCase) -> services.Registration:
             {
                 "full_name": member.full_name,
                 "relationship": member.relationship,
+                "nik": member.nik,
                 "sex": member.sex,
                 "birth_date": member.birth_date,
             }
@@ -196,9 +198,14 @@ class _CaseDriver:
             lambda case: review(case=case, reviewer=self.head, approved=approved, comment=comment),
         )
 
+    def _member(self, full_name: str) -> HouseholdMember | None:
+        """The member of the client's household a session or referral is about; None: the client."""
+        return self.case.client.members.get(full_name=full_name) if full_name else None
+
     def session(self, next_step: str) -> None:
         notes = self.demo.session_notes
         note = notes[min(self.sessions_held, len(notes) - 1)]
+        concerned = self.demo.session_concerned[self.sessions_held : self.sessions_held + 1]
         when = timezone.now() - datetime.timedelta(days=7 * (len(notes) - self.sessions_held))
         data = {
             "scheduled_at": when,
@@ -212,6 +219,7 @@ class _CaseDriver:
             "next_session_at": when + datetime.timedelta(days=7)
             if next_step == NextStep.ANOTHER_SESSION
             else None,
+            "person_concerned": self._member(concerned[0] if concerned else ""),
         }
         self.sessions_held += 1
         self._do(
@@ -235,6 +243,7 @@ class _CaseDriver:
                 partner=self.partner,
                 reason=self.demo.referral_reason,
                 services_requested=["accompaniment"],
+                person_concerned=self._member(self.demo.referral_concerned),
             ),
         )
 

@@ -34,9 +34,10 @@ class DemoPartner:
 @dataclass(frozen=True)
 class DemoMember:
     full_name: str
-    relationship: str
+    relationship: str  # a code of lk3_flow.choices.Relationship
     sex: str
     birth_date: date | None
+    nik: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,10 @@ class DemoCase:
     referral_partner: str
     referral_reason: str
     closure_summary: str
+    family_card_number: str = ""
+    # Whom each session (in order) and the referral are about: a member's name, "" the client.
+    session_concerned: tuple[str, ...] = ()
+    referral_concerned: str = ""
 
 
 # ---------------------------------------------------------------------------
@@ -333,7 +338,7 @@ CASES: tuple[DemoCase, ...] = (
         referral_reason="",
         closure_summary="",
     ),
-    # 2. Family with a truant teenager; assessment in progress.
+    # 2. Family with a truant teenager; the son's referral awaits approval.
     DemoCase(
         client_name="Yayat Supriatna",
         client_kind="family",
@@ -345,12 +350,12 @@ CASES: tuple[DemoCase, ...] = (
         desa="Kaduagung Timur",
         phone="0878-7123-4456",
         members=(
-            DemoMember("Enok Rohaeti", "Istri", "female", date(1982, 5, 19)),
-            DemoMember("Rizky Maulana", "Anak", "male", date(2009, 11, 8)),
-            DemoMember("Salsabila Putri", "Anak", "female", date(2015, 2, 21)),
+            DemoMember("Enok Rohaeti", "wife", "female", date(1982, 5, 19), "3602185905820003"),
+            DemoMember("Rizky Maulana", "child", "male", date(2009, 11, 8), "3602180811090001"),
+            DemoMember("Salsabila Putri", "child", "female", date(2015, 2, 21), "3602186102150002"),
         ),
         problem_categories=("parenting", "juvenile_delinquency"),
-        services=("counseling", "consultation"),
+        services=("counseling", "consultation", "referral"),
         channel="walk_in",
         priority="normal",
         sensitive=False,
@@ -361,7 +366,7 @@ CASES: tuple[DemoCase, ...] = (
             "hari. Pihak sekolah sudah mengirim surat panggilan kedua."
         ),
         counselor="konselor.nenden",
-        stage="assessment",
+        stage="approve_referral",
         presenting_problem=(
             "Anak remaja membolos sekolah, kecanduan gim daring, dan membangkang terhadap orang "
             "tua. Orang tua belum menemukan cara yang efektif untuk menetapkan aturan di rumah."
@@ -392,10 +397,21 @@ CASES: tuple[DemoCase, ...] = (
                 "Sesi awal bersama orang tua untuk menggali riwayat perilaku anak. Disepakati "
                 "jadwal pertemuan terpisah dengan Rizky di rumah pada minggu berikutnya."
             ),
+            (
+                "Sesi dengan Rizky di rumah. Rizky mengaku malu kembali ke sekolah karena "
+                "tertinggal pelajaran dan diejek teman. Ia bersedia mengikuti pendampingan "
+                "remaja bila tidak di sekolah."
+            ),
         ),
-        referral_partner="",
-        referral_reason="",
+        referral_partner=_P_LPA,
+        referral_reason=(
+            "Rizky (16 tahun) memerlukan konseling remaja dan pendampingan kembali ke sekolah "
+            "yang dilayani LPA bersama wali kelas, di luar lingkungan sekolah."
+        ),
         closure_summary="",
+        family_card_number="3602181203100045",
+        session_concerned=("", "Rizky Maulana"),
+        referral_concerned="Rizky Maulana",
     ),
     # 3. Neglected elderly man found during outreach; assessment awaiting approval.
     DemoCase(
@@ -475,9 +491,9 @@ CASES: tuple[DemoCase, ...] = (
         desa="Sukaraja",
         phone="0857-7412-3390",
         members=(
-            DemoMember("Jajang Nurjaman", "Suami", "male", date(1984, 3, 11)),
-            DemoMember("Muhammad Fikri Ramadhan", "Anak", "male", date(2016, 6, 25)),
-            DemoMember("Aulia Zahra", "Anak", "female", date(2021, 1, 14)),
+            DemoMember("Jajang Nurjaman", "husband", "male", date(1984, 3, 11), "3602151103840005"),
+            DemoMember("Muhammad Fikri Ramadhan", "child", "male", date(2016, 6, 25)),
+            DemoMember("Aulia Zahra", "child", "female", date(2021, 1, 14)),
         ),
         problem_categories=("disability", "parenting", "economic"),
         services=("consultation", "information", "accompaniment"),
@@ -530,6 +546,7 @@ CASES: tuple[DemoCase, ...] = (
         referral_partner="",
         referral_reason="",
         closure_summary="",
+        family_card_number="3602150701170012",
     ),
     # 5. Husband separated after losing his job; counseling under way (contact by phone).
     DemoCase(
@@ -741,9 +758,9 @@ CASES: tuple[DemoCase, ...] = (
         desa="Sudamanik",
         phone="0852-1098-7765",
         members=(
-            DemoMember("Dede Kurniawan", "Anak", "male", date(2008, 1, 17)),
-            DemoMember("Nurul Hidayah", "Anak", "female", date(2012, 8, 3)),
-            DemoMember("Odah", "Orang tua", "female", None),
+            DemoMember("Dede Kurniawan", "child", "male", date(2008, 1, 17), "3602111701080002"),
+            DemoMember("Nurul Hidayah", "child", "female", date(2012, 8, 3)),
+            DemoMember("Odah", "parent", "female", None),
         ),
         problem_categories=("divorce", "economic"),
         services=("consultation", "information", "accompaniment", "referral"),
@@ -798,6 +815,7 @@ CASES: tuple[DemoCase, ...] = (
             "prodeo yang dilayani Posbakum di Pengadilan Agama Rangkasbitung."
         ),
         closure_summary="",
+        family_card_number="3602112006090031",
     ),
     # 9. Young man with severe depression; the hospital declined the direct referral.
     DemoCase(
@@ -1019,9 +1037,9 @@ CASES: tuple[DemoCase, ...] = (
         desa="Sawarna",
         phone="0838-7766-5412",
         members=(
-            DemoMember("Iwan Setiadi", "Anak", "male", date(2008, 4, 10)),
-            DemoMember("Siti Nurjanah", "Anak", "female", date(2011, 12, 1)),
-            DemoMember("Rizal Maulana", "Anak", "male", date(2017, 7, 7)),
+            DemoMember("Iwan Setiadi", "child", "male", date(2008, 4, 10), "3602031004080003"),
+            DemoMember("Siti Nurjanah", "child", "female", date(2011, 12, 1)),
+            DemoMember("Rizal Maulana", "child", "male", date(2017, 7, 7)),
         ),
         problem_categories=("economic", "parenting"),
         services=("counseling", "outreach", "accompaniment", "referral"),
@@ -1081,6 +1099,8 @@ CASES: tuple[DemoCase, ...] = (
             "anak sulung tetap bersekolah. Kondisi emosional klien membaik sehingga kasus ditutup "
             "dengan pemantauan oleh pendamping desa."
         ),
+        family_card_number="3602031508080007",
+        session_concerned=("", "Iwan Setiadi"),
     ),
     # 13. Planned child marriage prevented; girl placed with a scholarship (sensitive).
     DemoCase(

@@ -17,6 +17,7 @@ from .choices import (
     PartnerCategory,
     Priority,
     ReferralStatus,
+    Relationship,
     Review,
     SessionType,
     Sex,
@@ -32,7 +33,7 @@ from .fields import (
     LimitedTextField,
 )
 from .names import name_key, phone_key
-from .nik import NikField, ascii_nik_condition
+from .nik import FamilyCardNumberField, NikField, ascii_nik_condition
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()-]{6,20}$",
@@ -112,6 +113,8 @@ class Client(SearchKeysMixin, TimeStamped):
     kind = models.CharField(_("client type"), max_length=20, choices=ClientKind.choices)
     full_name = models.CharField(_("full name"), max_length=200)
     nik = NikField(_("NIK"), blank=True, db_index=True)
+    # The household's card: the members below are the people on it who matter to the case.
+    family_card_number = FamilyCardNumberField(_("family card number (No. KK)"), blank=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     birth_date = BoundedDateField(_("date of birth"), null=True, blank=True)
     # The street, hamlet (kampung), RT/RW: the rest of the address is chosen from the lists.
@@ -161,7 +164,11 @@ class Client(SearchKeysMixin, TimeStamped):
         constraints = [
             models.CheckConstraint(
                 condition=ascii_nik_condition("nik"), name="lk3_client_nik_ascii_digits"
-            )
+            ),
+            models.CheckConstraint(
+                condition=ascii_nik_condition("family_card_number"),
+                name="lk3_client_family_card_ascii_digits",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,11 +177,18 @@ class Client(SearchKeysMixin, TimeStamped):
 
 
 class HouseholdMember(SearchKeysMixin, models.Model):
+    """A person of the client's household, whom a session, a referral or a letter can be about."""
+
     KEYED = {"name_key": ("full_name", name_key)}
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="members")
     full_name = models.CharField(_("full name"), max_length=200)
-    relationship = models.CharField(_("family relationship"), max_length=60)
+    nik = NikField(_("NIK"), blank=True)
+    relationship = models.CharField(
+        _("family relationship"), max_length=20, choices=Relationship.choices
+    )
+    # What the list cannot say ("anak tiri", "keponakan"), and the words typed before the list.
+    relationship_note = models.CharField(_("relationship details"), max_length=60, blank=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     birth_date = BoundedDateField(_("date of birth"), null=True, blank=True)
     name_key = models.CharField(max_length=250, blank=True, editable=False)
@@ -182,9 +196,32 @@ class HouseholdMember(SearchKeysMixin, models.Model):
     class Meta:
         verbose_name = _("household member")
         verbose_name_plural = _("household member")
+        constraints = [
+            models.CheckConstraint(
+                condition=ascii_nik_condition("nik"), name="lk3_member_nik_ascii_digits"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.full_name} ({self.relationship})"
+        # As the client's: logs and the admin keep a number, never a name.
+        return f"{self.client}/A-{self.pk}" if self.pk else f"{self.client}/A-?"
+
+
+def person_concerned_field() -> models.ForeignKey:
+    """Whom a session or a referral is about when not the client: one of their household.
+
+    Protected: the record must keep naming the person it was about, so a member named by one is
+    not removed from the household (the correction refuses it) and erasure blanks their identity
+    instead of deleting them.
+    """
+    return models.ForeignKey(
+        HouseholdMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person concerned"),
+    )
 
 
 class Case(TimeStamped):
@@ -317,6 +354,7 @@ class CounselingSession(TimeStamped):
     notes = LimitedTextField(_("session notes"), max_length=REPORT_LENGTH)
     progress = LimitedTextField(_("client progress"), max_length=NARRATIVE_LENGTH, blank=True)
     next_step = models.CharField(_("next step"), max_length=30, choices=NextStep.choices)
+    person_concerned = person_concerned_field()
 
     class Meta:
         verbose_name = _("counseling session")
@@ -372,6 +410,7 @@ class Referral(TimeStamped):
         _("partner's response"), max_length=NARRATIVE_LENGTH, blank=True
     )
     responded_at = models.DateTimeField(_("date of response"), null=True, blank=True)
+    person_concerned = person_concerned_field()
 
     class Meta:
         verbose_name = _("referral")

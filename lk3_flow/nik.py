@@ -1,5 +1,8 @@
 """The Indonesian population identity number (NIK) and what can be read from it.
 
+The family card number (No. KK) is built the same way, with the card's date of issue where a
+NIK has its holder's birth date; both are read and checked by the same code here.
+
 A NIK is 16 digits: province (2), regency/city (2), district (2), birth date as DDMMYY with 40
 added to the day for women (6), and a serial (4). Validating the structure catches most typing
 mistakes at intake, long before a referral letter carries a wrong number to a partner.
@@ -66,36 +69,70 @@ class NikFacts:
         )
 
 
-def parse_nik(value: str) -> NikFacts:
-    """Check a NIK's structure and return what it encodes; ValidationError if it is not one."""
+@dataclass(frozen=True)
+class _Messages:
+    """What to tell a person about each broken part of a number, in the number's own name."""
+
+    format: Any
+    province: Any
+    region: Any
+    date: Any
+    serial: Any
+
+
+_NIK_MESSAGES = _Messages(
+    format=FORMAT_MESSAGE,
+    province=_("The province code %(code)s in the NIK is unknown."),
+    region=_("The regency/city or district code in the NIK cannot be 00."),
+    date=_("The date of birth encoded in the NIK (digits 7 to 12) is not valid."),
+    serial=_("The serial number in the NIK cannot be 0000."),
+)
+FAMILY_CARD_FORMAT_MESSAGE = _("A family card number (No. KK) must consist of 16 digits.")
+_FAMILY_CARD_MESSAGES = _Messages(
+    format=FAMILY_CARD_FORMAT_MESSAGE,
+    province=_("The province code %(code)s in the family card number is unknown."),
+    region=_("The regency/city or district code in the family card number cannot be 00."),
+    date=_("The date of issue in the family card number (digits 7 to 12) is not valid."),
+    serial=_("The serial number in the family card number cannot be 0000."),
+)
+
+
+def _parse_structure(value: str, messages: _Messages, *, day_offset: int) -> tuple[int, int, int]:
+    """Check the parts a NIK and a family card number share; return the encoded day (as
+    written, with any offset), month and two-digit year. A day above `day_offset` (a woman's
+    NIK) counts as the day less the offset; 0 allows no offset."""
     if not _SIXTEEN_DIGITS.fullmatch(value):
-        raise ValidationError(FORMAT_MESSAGE, code="nik_format")
+        raise ValidationError(messages.format, code="nik_format")
     if value[0:2] not in PROVINCE_CODES:
-        raise ValidationError(
-            _("The province code %(code)s in the NIK is unknown."),
-            code="nik_province",
-            params={"code": value[0:2]},
-        )
+        raise ValidationError(messages.province, code="nik_province", params={"code": value[0:2]})
     if value[2:4] == "00" or value[4:6] == "00":
-        raise ValidationError(
-            _("The regency/city or district code in the NIK cannot be 00."), code="nik_region"
-        )
-    day, month, year = int(value[6:8]), int(value[8:10]), int(value[10:12])
-    sex = Sex.MALE
-    if day > FEMALE_DAY_OFFSET:
-        day -= FEMALE_DAY_OFFSET
-        sex = Sex.FEMALE
+        raise ValidationError(messages.region, code="nik_region")
+    written_day, month, year = int(value[6:8]), int(value[8:10]), int(value[10:12])
+    day = written_day - day_offset if day_offset and written_day > day_offset else written_day
     try:
         # A leap year stands in for the unknown century so that 29 February is accepted.
         datetime.date(2000, month, day)
     except ValueError:
-        raise ValidationError(
-            _("The date of birth encoded in the NIK (digits 7 to 12) is not valid."),
-            code="nik_birth_date",
-        ) from None
+        raise ValidationError(messages.date, code="nik_birth_date") from None
     if value[12:16] == "0000":
-        raise ValidationError(_("The serial number in the NIK cannot be 0000."), code="nik_serial")
+        raise ValidationError(messages.serial, code="nik_serial")
+    return written_day, month, year
+
+
+def parse_nik(value: str) -> NikFacts:
+    """Check a NIK's structure and return what it encodes; ValidationError if it is not one."""
+    day, month, year = _parse_structure(value, _NIK_MESSAGES, day_offset=FEMALE_DAY_OFFSET)
+    sex = Sex.MALE
+    if day > FEMALE_DAY_OFFSET:
+        day -= FEMALE_DAY_OFFSET
+        sex = Sex.FEMALE
     return NikFacts(sex=sex, birth_day=day, birth_month=month, birth_year_two_digits=year)
+
+
+def validate_family_card_number(value: str) -> None:
+    """A family card number (No. KK): region codes as in a NIK, then the card's date of issue
+    (no offset: a card has no sex) and a serial."""
+    _parse_structure(value, _FAMILY_CARD_MESSAGES, day_offset=0)
 
 
 def validate_nik(value: str) -> None:
@@ -152,6 +189,7 @@ class NikFormField(forms.CharField):
     """
 
     default_validators = [validate_nik]
+    format_message = FORMAT_MESSAGE
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.pop("max_length", None)
@@ -163,7 +201,7 @@ class NikFormField(forms.CharField):
     def to_python(self, value: Any) -> str:
         text = super().to_python(value)
         if len(text) > RAW_NIK_MAX_LENGTH:
-            raise ValidationError(FORMAT_MESSAGE, code="nik_format")
+            raise ValidationError(self.format_message, code="nik_format")
         return normalise_nik(text)
 
 
@@ -178,3 +216,19 @@ class NikField(models.CharField):
 
     def formfield(self, **kwargs: Any) -> forms.Field:
         return super().formfield(**{"form_class": NikFormField, **kwargs})
+
+
+class FamilyCardNumberFormField(NikFormField):
+    """A family card number typed or pasted as people write it, cleaned like a NIK."""
+
+    default_validators = [validate_family_card_number]
+    format_message = FAMILY_CARD_FORMAT_MESSAGE
+
+
+class FamilyCardNumberField(NikField):
+    """A household's family card number (No. KK): 16 ASCII digits, or empty."""
+
+    default_validators = [validate_family_card_number]
+
+    def formfield(self, **kwargs: Any) -> forms.Field:
+        return super().formfield(**{"form_class": FamilyCardNumberFormField, **kwargs})

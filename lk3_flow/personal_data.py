@@ -16,8 +16,20 @@ from .models import Case
 # Every value of the client that registration records. `kind` (person, group, institution) is
 # not: it is how reports count clients and tells nothing about who they are.
 CLIENT_FIELDS = frozenset(
-    {"full_name", "nik", "sex", "birth_date", "address", "kecamatan", "desa", "phone"}
+    {
+        "full_name",
+        "nik",
+        "family_card_number",
+        "sex",
+        "birth_date",
+        "address",
+        "kecamatan",
+        "desa",
+        "phone",
+    }
 )
+# The household as the audit log lists it, names and NIKs among it (`services._household_lines`).
+HOUSEHOLD_FIELD = "members"
 # The case's own narratives, which tell a family's story in the words of the first contact.
 # The rest of a case (number, categories, services, channel, consent, stage) is kept clear.
 CASE_FIELDS = frozenset({"complaint", "withdrawal_reason"})

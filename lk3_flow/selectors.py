@@ -36,6 +36,10 @@ from .models import (
 from .names import name_key, phone_key, word_keys
 from .nik import NIK_LENGTH
 
+# Under this age a person is a child (UU 35/2014 on child protection): a letter about them goes
+# to their parent or guardian.
+ADULT_AGE = 18
+
 
 def overdue(case_path: str = "") -> Q:
     """An open case whose due time has passed."""
@@ -58,6 +62,20 @@ def address_of(client: Client) -> str:
         f"Kec. {client.kecamatan.name}" if client.kecamatan else "",
     ]
     return ", ".join(part for part in parts if part)
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Full years of age on `day`; someone born on 29 February turns a year older on 1 March."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def is_minor(member: HouseholdMember, day: datetime.date) -> bool:
+    return member.birth_date is not None and age_on(member.birth_date, day) < ADULT_AGE
+
+
+def household_of(case: Case) -> QuerySet:
+    """The members of the case's client's household, whom a session or referral can be about."""
+    return HouseholdMember.objects.filter(client_id=case.client_id).order_by("pk")
 
 
 def latest_assessment(case: Case) -> Assessment | None:
@@ -295,7 +313,16 @@ class MergePlan:
 
 
 # The identity a merge fills in where the kept record has nothing.
-MERGED_FIELDS = ("nik", "sex", "birth_date", "address", "kecamatan", "desa", "phone")
+MERGED_FIELDS = (
+    "nik",
+    "family_card_number",
+    "sex",
+    "birth_date",
+    "address",
+    "kecamatan",
+    "desa",
+    "phone",
+)
 
 
 def merge_plan(*, kept: Client, merged: Client) -> MergePlan:
@@ -339,10 +366,16 @@ def case_with_records(case_id: int) -> Case:
             "client__members",
             "assessments__author",
             "assessments__reviewed_by",
-            "sessions__counselor",
-            "referrals__partner",
-            "referrals__proposed_by",
-            "referrals__reviewed_by",
+            Prefetch(
+                "sessions",
+                queryset=CounselingSession.objects.select_related("counselor", "person_concerned"),
+            ),
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.select_related(
+                    "partner", "proposed_by", "reviewed_by", "person_concerned"
+                ),
+            ),
             "closures__proposed_by",
             "closures__reviewed_by",
             "reopenings",

@@ -96,13 +96,22 @@ def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Cas
         client = Client(registered_by=actor, **registration.client_data)
         client.full_clean()
         client.save()
+        for data in registration.members:
+            member = HouseholdMember(client=client, **data)
+            member.full_clean()
+            member.save()
+        _check_household_niks(client)
         created = {name: [None, value] for name, value in registration.client_data.items()}
+        if registration.members:
+            created[personal_data.HOUSEHOLD_FIELD] = [None, _household_lines(client)]
         details = personal.protect_changes(
-            personal_data.subject(client.pk), created, personal_data.CLIENT_FIELDS
+            personal_data.subject(client.pk), created, HOUSEHOLD_PERSONAL_FIELDS
         )
         audit.record(Action.CLIENT_CREATED, obj=client, details=details)
-    for member in registration.members:
-        HouseholdMember.objects.create(client=client, **member)
+    elif registration.members:
+        raise ValidationError(
+            _("A registered client's household is corrected on their case, not at intake.")
+        )
     case = Case(
         client=client,
         number=next_case_number(),
@@ -312,9 +321,24 @@ def record_session(
     """
     session = CounselingSession(case=case, counselor=counselor, **data)
     session.full_clean()
+    _check_person_concerned(case, session.person_concerned)
     _check_session_time(case, session)
     session.save()
     return session
+
+
+def _check_person_concerned(case: Case, person: HouseholdMember | None) -> None:
+    """A session or referral can be about the client or one of the client's own household,
+    never a member of another client's, whatever id a form was sent."""
+    if person is not None and person.client_id != case.client_id:
+        raise ValidationError(
+            {
+                "person_concerned": _(
+                    "Choose the client or a member of the client's household as the person "
+                    "concerned."
+                )
+            }
+        )
 
 
 def _check_session_time(case: Case, session: CounselingSession) -> None:
@@ -345,15 +369,19 @@ def propose_referral(
     partner: Partner,
     reason: str,
     services_requested: list[str],
+    person_concerned: HouseholdMember | None = None,
 ) -> Referral:
+    """Propose to refer the client, or the member of their household the referral is about."""
     if not partner.active:
         raise ValidationError(_("This partner is no longer active and cannot receive referrals."))
+    _check_person_concerned(case, person_concerned)
     return Referral.objects.create(
         case=case,
         partner=partner,
         proposed_by=counselor,
         reason=reason,
         services_requested=services_requested,
+        person_concerned=person_concerned,
     )
 
 
@@ -457,12 +485,13 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
 
     The client's key is destroyed, so every personal value the audit log encrypted for them is
     unreadable from now on. In the case rows the identity (name, NIK, birth date, address,
-    village, phone), the household members and the narratives of first contact and withdrawal
-    go, and what other apps declared (`personal_data.declare_erasure`: the attachments' files,
-    names and descriptions; what notes and contacts say, and with whom). What the office must
-    keep as its service record stays: the client's kind, sex and district for the statistics it
-    reports, the case numbers, problem categories and services, the assessments, sessions,
-    referrals and closures, the dates and kinds of contacts, and the letters already issued,
+    village, phone, family card number), the household members and the narratives of first
+    contact and withdrawal go, and what other apps declared (`personal_data.declare_erasure`:
+    the attachments' files, names and descriptions; what notes and contacts say, and with
+    whom). What the office must keep as its service record stays: the client's kind, sex and
+    district for the statistics it reports, the case numbers, problem categories and services,
+    the assessments, sessions, referrals and closures (with the relationship and sex of the
+    member one was about), the dates and kinds of contacts, and the letters already issued,
     which are official records and never change.
     """
     if not personal_data.may_erase(actor):
@@ -482,10 +511,20 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
             _("This client still has an open case: close or withdraw it before the erasure.")
         )
     client.full_name = str(client)  # the client's number, which every record still uses
-    client.nik = client.address = client.phone = ""
+    client.nik = client.family_card_number = client.address = client.phone = ""
     client.desa = client.birth_date = None
-    client.save(update_fields=["full_name", "nik", "address", "desa", "phone", "birth_date"])
-    client.members.all().delete()
+    client.save(
+        update_fields=[
+            "full_name",
+            "nik",
+            "family_card_number",
+            "address",
+            "desa",
+            "phone",
+            "birth_date",
+        ]
+    )
+    _erase_household(client)
     case_ids = list(client.cases.order_by("pk").values_list("pk", flat=True))
     client.cases.update(complaint="", withdrawal_reason="")
     personal_data.erase_declared(case_ids)
@@ -544,7 +583,7 @@ def merge_clients(
     # The NIK is one person's: the merged record lets go of it before the kept one takes it.
     merged.merged_into = kept
     merged.full_name = str(merged)
-    merged.nik = merged.address = merged.phone = ""
+    merged.nik = merged.family_card_number = merged.address = merged.phone = ""
     merged.desa = merged.kecamatan = merged.birth_date = None
     merged.save()
     kept.full_clean()
@@ -573,6 +612,30 @@ def merge_clients(
     return plan
 
 
+def _concerned_member_ids(client: Client) -> set[int]:
+    """The household members a session or a referral of the client's cases is about."""
+    ids: set[int] = set()
+    for model in (CounselingSession, Referral):
+        ids.update(
+            model.objects.filter(case__client=client, person_concerned__isnull=False).values_list(
+                "person_concerned_id", flat=True
+            )
+        )
+    return ids
+
+
+def _erase_household(client: Client) -> None:
+    """Delete the household, except the members a session or referral is about: those keep
+    their relationship and sex, and a number in place of their name, NIK and birth date."""
+    concerned = _concerned_member_ids(client)
+    client.members.exclude(pk__in=concerned).delete()
+    for member in client.members.filter(pk__in=concerned):
+        member.full_name = str(member)
+        member.nik = member.relationship_note = ""
+        member.birth_date = None
+        member.save(update_fields=["full_name", "nik", "relationship_note", "birth_date"])
+
+
 @dataclass(frozen=True)
 class MemberEdit:
     """A household member as the edit form left it: a new one has no `member`."""
@@ -584,7 +647,9 @@ class MemberEdit:
 
 # The client's fields a correction may change: all that registration records.
 EDITABLE_CLIENT_FIELDS = ("kind", *sorted(personal_data.CLIENT_FIELDS))
-MEMBER_FIELDS = ("full_name", "relationship", "sex", "birth_date")
+MEMBER_FIELDS = ("full_name", "nik", "relationship", "relationship_note", "sex", "birth_date")
+# The values of a client's events that are personal data: the client's, and the household's.
+HOUSEHOLD_PERSONAL_FIELDS = frozenset({*personal_data.CLIENT_FIELDS, personal_data.HOUSEHOLD_FIELD})
 
 
 def client_version(client: Client) -> str:
@@ -606,17 +671,52 @@ def _identity_line(client: Client) -> str:
 
 
 def _household_lines(client: Client) -> list[str]:
-    """The client's household as the audit log lists it: name, relationship, sex, birth date."""
+    """The client's household as the audit log lists it: name, relationship (and its details),
+    NIK, sex, birth date."""
     lines = []
     for member in client.members.order_by("pk"):
+        relationship = member.get_relationship_display()
         parts = [
             member.full_name,
-            member.relationship,
+            f"{relationship} ({member.relationship_note})"
+            if member.relationship_note
+            else relationship,
+            f"NIK {member.nik}" if member.nik else "",
             Sex(member.sex).label if member.sex else "",
             dateformat.format(member.birth_date, "j F Y") if member.birth_date else "",
         ]
         lines.append(" · ".join(str(part) for part in parts if part))
     return lines
+
+
+def _check_household_niks(client: Client) -> None:
+    """Refuse a household where a NIK is held twice: by two members, by a member and the client,
+    or by a member and another registered client. A NIK names one person; the same number on
+    two records would send a letter or a referral about one of them to the other's name."""
+    members = list(client.members.exclude(nik="").order_by("pk"))
+    seen: dict[str, HouseholdMember] = {}
+    for member in members:
+        if member.nik in seen:
+            raise ValidationError(
+                _("%(name)s and %(other)s cannot both have the NIK %(nik)s.")
+                % {"name": member.full_name, "other": seen[member.nik].full_name, "nik": member.nik}
+            )
+        if member.nik == client.nik:
+            raise ValidationError(
+                _("The household member %(name)s cannot have the client's own NIK.")
+                % {"name": member.full_name}
+            )
+        seen[member.nik] = member
+    taken = set(
+        Client.objects.exclude(pk=client.pk)
+        .filter(nik__in=list(seen))
+        .values_list("nik", flat=True)
+    )
+    if taken:
+        raise ValidationError(
+            _("The NIK of household member %(name)s is registered as another client's.")
+            % {"name": seen[min(taken)].full_name}
+        )
 
 
 @transaction.atomic
@@ -657,10 +757,19 @@ def update_client(
     changes = audit.field_changes(before, after)
 
     members_before = _household_lines(client)
+    concerned = _concerned_member_ids(client)
     for edit in member_edits:
         if edit.member is not None and edit.member.client_id != client.pk:
             raise PermissionDenied
         if edit.delete:
+            if edit.member is not None and edit.member.pk in concerned:
+                raise ValidationError(
+                    _(
+                        "%(name)s cannot be removed: a session or a referral is about them. "
+                        "Correct their data instead."
+                    )
+                    % {"name": edit.member.full_name}
+                )
             if edit.member is not None:
                 edit.member.delete()
             continue
@@ -669,9 +778,10 @@ def update_client(
             setattr(member, name, edit.data.get(name, getattr(member, name)))
         member.full_clean()
         member.save()
+    _check_household_niks(client)
     members_after = _household_lines(client)
     if members_after != members_before:
-        changes["members"] = [members_before, members_after]
+        changes[personal_data.HOUSEHOLD_FIELD] = [members_before, members_after]
     if not changes:
         return False
     client.save()
@@ -679,8 +789,6 @@ def update_client(
         Action.CLIENT_CHANGED,
         case=case,
         obj=client,
-        details=personal.protect_changes(
-            subject, changes, {*personal_data.CLIENT_FIELDS, "members"}
-        ),
+        details=personal.protect_changes(subject, changes, HOUSEHOLD_PERSONAL_FIELDS),
     )
     return True

@@ -30,6 +30,7 @@ def form_data(client: Client, **overrides: str) -> dict[str, str]:
         "client-kind": client.kind,
         "client-full_name": client.full_name,
         "client-nik": client.nik,
+        "client-family_card_number": client.family_card_number,
         "client-sex": client.sex,
         "client-birth_date": client.birth_date.strftime("%d/%m/%Y") if client.birth_date else "",
         "client-address": client.address,
@@ -46,6 +47,8 @@ def form_data(client: Client, **overrides: str) -> dict[str, str]:
             f"members-{index}-id": str(member.pk),
             f"members-{index}-full_name": member.full_name,
             f"members-{index}-relationship": member.relationship,
+            f"members-{index}-relationship_note": member.relationship_note,
+            f"members-{index}-nik": member.nik,
             f"members-{index}-sex": member.sex,
             f"members-{index}-birth_date": "",
         }
@@ -59,7 +62,7 @@ def changes_of_last_edit(case) -> dict:
 
 def test_the_counselor_corrects_the_client_and_the_log_keeps_before_and_after(client, office):
     case = office.assign(office.register(full_name="Siti Aminah"))
-    HouseholdMember.objects.create(client=case.client, full_name="Dedi", relationship="Anak")
+    HouseholdMember.objects.create(client=case.client, full_name="Dedi", relationship="child")
     in_english(client).force_login(office.counselor)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert edit_url(case) in page
@@ -73,9 +76,9 @@ def test_the_counselor_corrects_the_client_and_the_log_keeps_before_and_after(cl
                 "client-full_name": "Siti Aminah Binti Hasan",
                 "client-desa": str(village.pk),
                 "client-phone": "0812-1111-2222",
-                "members-0-relationship": "Anak kandung",
+                "members-0-relationship_note": "anak kandung",
                 "members-1-full_name": "Rina",
-                "members-1-relationship": "Anak",
+                "members-1-relationship": "child",
             },
         ),
     )
@@ -95,7 +98,7 @@ def test_the_counselor_corrects_the_client_and_the_log_keeps_before_and_after(cl
     changes = changes_of_last_edit(case)
     assert changes["full_name"] == ["Siti Aminah", "Siti Aminah Binti Hasan"]
     assert changes["desa"] == [None, "Pasirtanjung"]
-    assert changes["members"] == [["Dedi · Anak"], ["Dedi · Anak kandung", "Rina · Anak"]]
+    assert changes["members"] == [["Dedi · Child"], ["Dedi · Child (anak kandung)", "Rina · Child"]]
     assert set(changes) == {"full_name", "desa", "phone", "members"}
     labels = {change.label for change in readable_changes("lk3_flow.Client", changes)}
     assert {"full name", "village", "household member"} <= labels
@@ -104,16 +107,16 @@ def test_the_counselor_corrects_the_client_and_the_log_keeps_before_and_after(cl
 def test_a_head_removes_a_household_member_and_corrects_the_district(client, office):
     case = office.register()
     member = HouseholdMember.objects.create(
-        client=case.client, full_name="Ujang", relationship="Suami"
+        client=case.client, full_name="Ujang", relationship="husband"
     )
-    client.force_login(office.head)
+    in_english(client).force_login(office.head)
     cibadak = District.objects.get(code=CIBADAK)
     data = form_data(case.client, **{"client-kecamatan": str(cibadak.pk), "members-0-DELETE": "on"})
     assert client.post(edit_url(case), data).status_code == 302
     assert not HouseholdMember.objects.filter(pk=member.pk).exists()
     changes = changes_of_last_edit(case)
     assert changes["kecamatan"] == ["Rangkasbitung", "Cibadak"]
-    assert changes["members"] == [["Ujang · Suami"], []]
+    assert changes["members"] == [["Ujang · Husband"], []]
 
 
 def test_nothing_changed_records_nothing(client, office):
@@ -174,7 +177,7 @@ def test_a_member_of_another_client_cannot_be_edited_through_this_one(client, of
     stranger = HouseholdMember.objects.create(
         client=office.register(full_name="Klien Lain").client,
         full_name="Asing",
-        relationship="Anak",
+        relationship="child",
     )
     client.force_login(office.head)
     data = form_data(
@@ -184,7 +187,7 @@ def test_a_member_of_another_client_cannot_be_edited_through_this_one(client, of
             "members-INITIAL_FORMS": "1",
             "members-0-id": str(stranger.pk),
             "members-0-full_name": "Diubah",
-            "members-0-relationship": "Anak",
+            "members-0-relationship": "child",
         },
     )
     # The form reads an id outside this client's household as a new row of it: whatever it
@@ -233,7 +236,7 @@ def test_the_form_opens_with_the_client_and_the_household(client, office):
     HouseholdMember.objects.create(
         client=case.client,
         full_name="Dedi",
-        relationship="Anak",
+        relationship="child",
         birth_date=datetime.date(2012, 4, 1),
     )
     client.force_login(office.head)

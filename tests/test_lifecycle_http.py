@@ -33,7 +33,7 @@ def intake_post(**overrides: str) -> dict[str, str]:
         "client-desa": str(Village.objects.get(code=MUARA_CIUJUNG_TIMUR).pk),
         "client-phone": "0812-3456-7890",
         "members-0-full_name": "Euis Kurniasih",
-        "members-0-relationship": "Istri",
+        "members-0-relationship": "wife",
         "members-0-sex": "female",
         "members-0-birth_date": "01/07/1988",
         "case-problem_categories": ["marital_conflict", "parenting"],

@@ -24,6 +24,8 @@ from viewflow.workflow.status import STATUS
 from lk3_flow.models import Case
 from permissions.selectors import may_act_on_task
 
+from .forms import PersonConcernedForm
+
 TEMPLATE = "flows/conflict.html"
 
 
@@ -63,12 +65,14 @@ def what_happened(task: Task, user: AbstractBaseUser, action: str) -> str | None
     return None
 
 
-def typed_values(request: HttpRequest, node: Any) -> list[tuple[str, str]]:
+def typed_values(request: HttpRequest, node: Any, case: Case | None) -> list[tuple[str, str]]:
     """The step's form as the person filled it in, as (label, text) pairs to show back."""
     form_class = getattr(getattr(node.view, "view_class", None), "form_class", None)
     if request.method != "POST" or form_class is None:
         return []
-    form = form_class(data=request.POST)
+    # A form offering the case's household names the member chosen only when it has the case.
+    about_case = {"case": case} if issubclass(form_class, PersonConcernedForm) else {}
+    form = form_class(data=request.POST, **about_case)
     rows = []
     for field in form:
         value = field.value()
@@ -131,18 +135,19 @@ def told_what_happened(
             return view(request, *args, **kwargs)
         except FlowLockFailed:
             case = _case_of(kwargs["process_pk"])
-            return busy_response(request, case, typed_values(request, node))
+            return busy_response(request, case, typed_values(request, node, case))
         except PermissionDenied:
             task = Task.objects.select_related("owner").filter(pk=kwargs["task_pk"]).first()
             message = task and what_happened(task, request.user, action)
             if not message:
                 raise
+            case = _case_of(task.process_id)
             return conflict_response(
                 request,
                 title=str(node.task_title),
                 message=message,
-                case=_case_of(task.process_id),
-                typed=typed_values(request, node),
+                case=case,
+                typed=typed_values(request, node, case),
             )
 
     return wrapped

@@ -232,18 +232,20 @@ class PersonConcernedForm(forms.BaseForm):
     """A task form whose record can be about one member of the client's household.
 
     Only that client's members are offered and accepted: an id of another client's member is
-    "not one of the choices", with the message below.
+    "not one of the choices", with the message below. Without a case (a page that could not
+    find it) no member is.
     """
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["person_concerned"]
-        field.queryset = household_of(case)
         field.label_from_instance = member_label
-        field.empty_label = _("The client: %(name)s") % {"name": case.client.full_name}
         field.error_messages["invalid_choice"] = _(
             "Choose the client or a member of the client's household."
         )
+        if case is not None:
+            field.queryset = household_of(case)
+            field.empty_label = _("The client: %(name)s") % {"name": case.client.full_name}
 
 
 def person_concerned_field() -> forms.ModelChoiceField:

@@ -42,7 +42,7 @@ PERSONAL_VALUES = [NAME, NIK, ADDRESS, PHONE, "1985-03-12", COMPLAINT, WITHDRAWA
 def register(office, **case_data) -> Case:
     entry = registration(full_name=NAME, complaint=COMPLAINT, **case_data)
     entry.client_data |= {"nik": NIK, "address": ADDRESS, "phone": PHONE, "birth_date": BIRTH_DATE}
-    entry.members = [{"full_name": "Ahmad Fauzi", "relationship": "anak"}]
+    entry.members = [{"full_name": "Ahmad Fauzi", "relationship": "child"}]
     return flow_services.start_case(actor=office.intake, registration=entry)
 
 

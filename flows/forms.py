@@ -249,10 +249,13 @@ class PersonConcernedForm(forms.BaseForm):
 
 
 def person_concerned_field() -> forms.ModelChoiceField:
+    # The browser's own select: viewflow's Material menu shows the empty choice, which here is
+    # the client, as a blank line.
     return forms.ModelChoiceField(
         label=_("Person concerned"),
         queryset=HouseholdMember.objects.none(),
         required=False,
+        widget=NativeSelect,
         help_text=_("Whom this is about: the client, or a member of their household."),
     )
 

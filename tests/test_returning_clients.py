@@ -69,7 +69,7 @@ def test_the_case_list_finds_a_client_by_every_field_a_person_remembers(client, 
         birth_date=datetime.date(1985, 3, 12),
     )
     HouseholdMember.objects.create(
-        client=wanted.client, full_name="Euis Kurniasih", relationship="Istri"
+        client=wanted.client, full_name="Euis Kurniasih", relationship="wife"
     )
     other = register(office, "Dewi Lestari")
     client.force_login(office.head)
@@ -101,7 +101,7 @@ def test_no_field_finds_a_client_whose_name_is_masked(client, office):
     )
     Case.objects.filter(pk=secret.pk).update(sensitive=True)
     HouseholdMember.objects.create(
-        client=secret.client, full_name="Ujang Rahasia", relationship="Anak"
+        client=secret.client, full_name="Ujang Rahasia", relationship="child"
     )
     client.force_login(office.head)  # sees every case, but not this client's name
     for text in ["Rahasia", "3602015705900003", "0813-1111-2222", "Ujang", "Rangkasbitung"]:
@@ -167,7 +167,7 @@ def twice(office) -> tuple[Case, Case]:
     kept = register(office, "Siti Aminah", nik="3602015705900003")
     merged = register(office, "Siti Amina", phone="0812-1111-2222")
     HouseholdMember.objects.create(
-        client=merged.client, full_name="Nur Aminah", relationship="Anak"
+        client=merged.client, full_name="Nur Aminah", relationship="child"
     )
     return kept, merged
 
@@ -203,7 +203,7 @@ def test_a_head_merges_two_records_after_seeing_what_moves(client, office, twice
     assert event.details["merged_client"] == str(gone)
     assert "Nur Aminah" not in str(event.details)  # encrypted with the kept client's key
     readable = personal.reveal(event.details[personal.ENVELOPE])
-    assert readable["household"][1] == ["Nur Aminah · Anak"]
+    assert readable["household"][1] == ["Nur Aminah · Child"]
     assert "0812-1111-2222" in readable["merged_identity"][0]
     client.force_login(office.auditor)
     timeline = client.get(reverse("audit:timeline", args=[merged.pk])).content.decode()

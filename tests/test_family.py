@@ -32,7 +32,7 @@ from tests.test_personal_data import client_created
 
 pytestmark = pytest.mark.django_db
 
-MIGRATION = importlib.import_module("lk3_flow.migrations.0011_family_model")
+MIGRATION = importlib.import_module("lk3_flow.migrations.0012_family_model")
 
 FAMILY_CARD = "3602011203100045"  # Rangkasbitung, issued 12 March 2010
 SON_NIK = "3602010104120003"  # a boy born 1 April 2012

@@ -134,7 +134,7 @@ def test_a_case_from_registration_to_closure(people, office, live_server, tmp_pa
     intake.select("client-kecamatan", "Rangkasbitung")
     intake.select("client-desa", "Pasirtanjung")
     intake.page.fill("input[name='members-0-full_name']", "Imas Masitoh")
-    intake.page.fill("input[name='members-0-relationship']", "Istri")
+    intake.page.select_option("select[name='members-0-relationship']", "wife")
     intake.choose("case-problem_categories", "marital_conflict", "parenting")
     intake.choose("case-services", "counseling", "accompaniment")
     intake.choose("case-channel", "walk_in")

@@ -164,8 +164,8 @@ def test_two_members_with_one_nik_are_refused_in_the_form():
     with translation.override("en"):
         formset = forms.HouseholdMemberFormSet(data, prefix="members")
         assert not formset.is_valid()
-    assert formset.forms[0].errors == {}
-    assert formset.forms[1].errors["nik"] == ["Another household member has this NIK."]
+        assert formset.forms[0].errors == {}
+        assert formset.forms[1].errors["nik"] == ["Another household member has this NIK."]
 
 
 def test_a_member_cannot_have_another_clients_nik(office):

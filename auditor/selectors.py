@@ -45,6 +45,9 @@ DETAIL_LABELS = {
     "merged_client": _lazy("Record merged"),
     "cases_moved": _lazy("Cases moved"),
 }
+# Fields holding a file's digest, and how much of it a page shows.
+DIGESTS = frozenset({"sha256"})
+DIGEST_SHOWN = 16
 # Changes an event records that are no model field: what a merge moved.
 CHANGE_LABELS = {
     "merged_identity": _lazy("Record merged"),
@@ -121,6 +124,9 @@ def _display(model_field: Any, value: Any) -> str:
         return ", ".join(str(choices.get(item, item)) for item in value)
     if isinstance(value, str) and isinstance(model_field, DateField):
         return _moment(model_field, value)
+    if model_field is not None and model_field.name in DIGESTS:
+        # Enough of a file's digest to tell it from another; the event keeps all of it.
+        return f"{str(value)[:DIGEST_SHOWN]}…"
     return str(choices.get(value, value))
 
 

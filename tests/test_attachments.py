@@ -303,6 +303,8 @@ def test_the_log_holds_the_file_name_encrypted_and_the_auditor_reads_it(office, 
     page = html.content.decode()
     assert "Attachment added: KTP scan" in page
     assert KTP_NAME in page and "KTP klien" in page
+    digest = Attachment.objects.get().sha256
+    assert f"{digest[:16]}…" in page and digest not in page  # no 64-letter word in a cell
 
 
 # Who may do what

@@ -1,9 +1,11 @@
 """A case's notes and its contact log: each a page that lists them all and takes a new one."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -14,6 +16,7 @@ from django.views import generic
 from audit import services as audit
 from audit.models import Action
 from lk3_flow.choices import CaseStatus
+from lk3_flow.models import Case
 from lk3_flow.views import VisibleCaseMixin
 from permissions.selectors import may_keep_case_notes
 
@@ -37,18 +40,16 @@ class CaseEntriesView(VisibleCaseMixin, generic.TemplateView):
     added_message = ""
     audited_page = ""  # how the audit log names the page a case file was read on
     list_template = ""  # draws `entries`
+    # The selector that reads the entries the user may see, and the service that records one
+    # from the form's fields, which are the service's own arguments.
+    entries_of: Callable[[AbstractBaseUser, Case], QuerySet]
+    record: Callable[..., object]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.case = self.get_case()
         return super().dispatch(request, *args, **kwargs)
-
-    def entries(self) -> QuerySet:
-        raise NotImplementedError
-
-    def add(self, form: forms.ModelForm) -> None:
-        raise NotImplementedError
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         may_add = selectors.may_add_entries(request.user, self.case, self.access)
@@ -61,7 +62,7 @@ class CaseEntriesView(VisibleCaseMixin, generic.TemplateView):
         if not form.is_valid():
             return self.page(form)
         try:
-            self.add(form)
+            self.record(actor=request.user, case=self.case, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
             return self.page(form)
@@ -75,7 +76,7 @@ class CaseEntriesView(VisibleCaseMixin, generic.TemplateView):
             obj=self.case,
             details={"page": self.audited_page},
         )
-        paginator = Paginator(self.entries(), ENTRIES_PER_PAGE)
+        paginator = Paginator(self.entries_of(self.request.user, self.case), ENTRIES_PER_PAGE)
         return self.render_to_response(
             self.get_context_data(
                 case=self.case,
@@ -97,16 +98,8 @@ class CaseNotesView(CaseEntriesView):
     list_template = "casenotes/_notes.html"
     form_class = NoteForm
 
-    def entries(self) -> QuerySet:
-        return selectors.notes_of(self.request.user, self.case)
-
-    def add(self, form: forms.ModelForm) -> None:
-        services.add_note(
-            actor=self.request.user,
-            case=self.case,
-            text=form.cleaned_data["text"],
-            confidential=form.cleaned_data["confidential"],
-        )
+    entries_of = staticmethod(selectors.notes_of)
+    record = staticmethod(services.add_note)
 
 
 class ContactLogView(CaseEntriesView):
@@ -117,15 +110,5 @@ class ContactLogView(CaseEntriesView):
     list_template = "casenotes/_contacts.html"
     form_class = ContactForm
 
-    def entries(self) -> QuerySet:
-        return selectors.contacts_of(self.request.user, self.case)
-
-    def add(self, form: forms.ModelForm) -> None:
-        services.log_contact(
-            actor=self.request.user,
-            case=self.case,
-            kind=form.cleaned_data["kind"],
-            contacted_at=form.cleaned_data["contacted_at"],
-            with_whom=form.cleaned_data["with_whom"],
-            summary=form.cleaned_data["summary"],
-        )
+    entries_of = staticmethod(selectors.contacts_of)
+    record = staticmethod(services.log_contact)

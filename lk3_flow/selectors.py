@@ -345,11 +345,7 @@ def merge_candidates(client: Client) -> list[Client]:
     similar = possible_duplicate_clients(
         nik=client.nik, full_name=client.full_name, birth_date=client.birth_date
     )
-    return [
-        other
-        for other in similar.prefetch_related(Prefetch("cases", Case.objects.order_by("pk")))
-        if other.pk != client.pk
-    ]
+    return [other for other in similar if other.pk != client.pk]
 
 
 def case_with_records(case_id: int) -> Case:

@@ -97,18 +97,22 @@ _FAMILY_CARD_MESSAGES = _Messages(
 )
 
 
-def _parse_structure(value: str, messages: _Messages, *, day_offset: int) -> tuple[int, int, int]:
-    """Check the parts a NIK and a family card number share; return the encoded day (as
-    written, with any offset), month and two-digit year. A day above `day_offset` (a woman's
-    NIK) counts as the day less the offset; 0 allows no offset."""
+def _parse_structure(
+    value: str, messages: _Messages, *, day_offset: int
+) -> tuple[int, int, int, bool]:
+    """Check the parts a NIK and a family card number share; return the encoded day, month
+    and two-digit year, and whether the day was written with `day_offset` added (a woman's
+    NIK). 0 allows no offset."""
     if not _SIXTEEN_DIGITS.fullmatch(value):
         raise ValidationError(messages.format, code="nik_format")
     if value[0:2] not in PROVINCE_CODES:
         raise ValidationError(messages.province, code="nik_province", params={"code": value[0:2]})
     if value[2:4] == "00" or value[4:6] == "00":
         raise ValidationError(messages.region, code="nik_region")
-    written_day, month, year = int(value[6:8]), int(value[8:10]), int(value[10:12])
-    day = written_day - day_offset if day_offset and written_day > day_offset else written_day
+    day, month, year = int(value[6:8]), int(value[8:10]), int(value[10:12])
+    shifted = bool(day_offset) and day > day_offset
+    if shifted:
+        day -= day_offset
     try:
         # A leap year stands in for the unknown century so that 29 February is accepted.
         datetime.date(2000, month, day)
@@ -116,16 +120,13 @@ def _parse_structure(value: str, messages: _Messages, *, day_offset: int) -> tup
         raise ValidationError(messages.date, code="nik_birth_date") from None
     if value[12:16] == "0000":
         raise ValidationError(messages.serial, code="nik_serial")
-    return written_day, month, year
+    return day, month, year, shifted
 
 
 def parse_nik(value: str) -> NikFacts:
     """Check a NIK's structure and return what it encodes; ValidationError if it is not one."""
-    day, month, year = _parse_structure(value, _NIK_MESSAGES, day_offset=FEMALE_DAY_OFFSET)
-    sex = Sex.MALE
-    if day > FEMALE_DAY_OFFSET:
-        day -= FEMALE_DAY_OFFSET
-        sex = Sex.FEMALE
+    day, month, year, shifted = _parse_structure(value, _NIK_MESSAGES, day_offset=FEMALE_DAY_OFFSET)
+    sex = Sex.FEMALE if shifted else Sex.MALE
     return NikFacts(sex=sex, birth_day=day, birth_month=month, birth_year_two_digits=year)
 
 

@@ -1,6 +1,7 @@
 """Reads of the case domain."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -263,6 +264,15 @@ def clients_matching(text: str) -> QuerySet:
         # Clients only: the planner scans the members for a trigram test, row by row.
         found = clients.filter(_a_typo_away(text))
     return Client.objects.filter(pk__in=found)
+
+
+def registered_niks(niks: Iterable[str], *, other_than: Client | None = None) -> set[str]:
+    """Which of these NIKs a client (other than `other_than`) is registered with. A record
+    merged into another keeps no NIK, so every NIK found is a person's."""
+    clients = Client.objects.filter(nik__in=list(niks))
+    if other_than is not None:
+        clients = clients.exclude(pk=other_than.pk)
+    return set(clients.values_list("nik", flat=True))
 
 
 def possible_duplicate_clients(

@@ -89,7 +89,7 @@ def register_case(*, actor: AbstractBaseUser, registration: Registration) -> Cas
     client = registration.existing_client
     if client is None:
         nik = registration.client_data.get("nik")
-        if nik and Client.objects.filter(nik=nik, merged_into__isnull=True).exists():
+        if nik and selectors.registered_niks([nik]):
             raise ValidationError(
                 _("A client with this NIK is already registered: register the case for them.")
             )
@@ -707,11 +707,7 @@ def _check_household_niks(client: Client) -> None:
                 % {"name": member.full_name}
             )
         seen[member.nik] = member
-    taken = set(
-        Client.objects.exclude(pk=client.pk)
-        .filter(nik__in=list(seen))
-        .values_list("nik", flat=True)
-    )
+    taken = selectors.registered_niks(seen, other_than=client)
     if taken:
         raise ValidationError(
             _("The NIK of household member %(name)s is registered as another client's.")
@@ -747,7 +743,7 @@ def update_client(
             _("Someone else corrected this client's data meanwhile. Open the form again.")
         )
     nik = client_data.get("nik", "")
-    if nik and Client.objects.exclude(pk=client.pk).filter(nik=nik).exists():
+    if nik and selectors.registered_niks([nik], other_than=client):
         raise ValidationError(_("Another client is registered with this NIK."))
     before = {name: getattr(client, name) for name in EDITABLE_CLIENT_FIELDS}
     for name in EDITABLE_CLIENT_FIELDS:

@@ -264,8 +264,10 @@ def test_an_over_long_description_is_a_form_error(office, counseling):
 
 
 def test_a_download_is_an_attachment_never_shown_inline(office, counseling):
+    # Made once: a PDF carries the second it was made in, so two calls may differ.
+    uploaded = pdf()
     attachment = attach(
-        counseling, office.counselor, pdf(), filename="Surat Polisi \u2013 Siti.pdf"
+        counseling, office.counselor, uploaded, filename="Surat Polisi \u2013 Siti.pdf"
     )
     response = logged_in(office.counselor).get(download_url(attachment))
     assert response.status_code == 200
@@ -276,7 +278,7 @@ def test_a_download_is_an_attachment_never_shown_inline(office, counseling):
     )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
-    assert b"".join(response.streaming_content) == pdf()
+    assert b"".join(response.streaming_content) == uploaded
 
 
 def test_every_download_is_audited_without_the_file_name(office, counseling):

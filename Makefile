@@ -43,9 +43,11 @@ run: install
 	DEBUG=true $(BIN)/python manage.py secure_letter_files
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true $(BIN)/python manage.py run_worker --once
-	# The worker seals audit events into the chain beside the server, and stops with it.
+	# Beside the server, and stopping with it: the worker (seals audit events into the chain,
+	# fires the due-date timers) and the job queue's worker (sends e-mail, here to this console).
 	DEBUG=true $(BIN)/python manage.py run_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	DEBUG=true $(BIN)/python manage.py db_worker --interval 2 & jobs=$$!; \
+	trap 'kill $$worker $$jobs 2>/dev/null; wait $$worker $$jobs' EXIT; \
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-test

@@ -17,6 +17,7 @@ from letters.services import issue_letter
 from lk3_flow import selectors, services
 from lk3_flow.choices import NextStep
 from lk3_flow.models import CounselingSession
+from notifications import services as notifications
 from permissions.roles import MANAGE_CASE, REGISTER_CASE
 
 from . import nodes, views
@@ -189,7 +190,13 @@ class CaseFlow(flow.Flow):
 
     def enter_stage(self, activation: Any) -> None:
         """Every waiting task, also another session or a returned proposal, restarts the clock."""
-        services.enter_stage(activation.process.case, activation.flow_task.name)
+        case = activation.process.case
+        services.enter_stage(case, activation.flow_task.name)
+        notifications.task_waiting(
+            case=case,
+            stage=activation.flow_task.name,
+            returned="returned_comment" in activation.task.data,
+        )
 
     def is_assessment_approved(self, activation: Any) -> bool:
         return selectors.assessment_approved(activation.process.case)

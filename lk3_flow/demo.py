@@ -67,7 +67,12 @@ def _ensure_staff(report: SeedReport) -> dict:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-            StaffProfile.objects.create(user=user, position=staff.position, nip=staff.nip)
+            StaffProfile.objects.create(
+                user=user,
+                position=staff.position,
+                nip=staff.nip,
+                responsible_head=staff.position.startswith("Penanggung Jawab"),
+            )
             grant_role(user, staff.role)
             report.staff_created += 1
         users[staff.username] = user

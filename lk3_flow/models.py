@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -83,6 +84,11 @@ class StaffProfile(models.Model):
         max_length=18,
         blank=True,
         validators=[RegexValidator(r"^\d{18}$", _("A NIP consists of 18 digits."))],
+    )
+    responsible_head = models.BooleanField(
+        _("Penanggung Jawab"),
+        default=False,
+        help_text=_("Is told when a head's decision passes its due date."),
     )
 
     class Meta:
@@ -264,6 +270,9 @@ class Case(TimeStamped):
     )
     stage = models.CharField(_("stage"), max_length=30, choices=Stage.choices, default=Stage.INTAKE)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # When the wait that is due at `due_at` was reported overdue: the escalation timer has
+    # fired. Entering a stage clears it, so each wait is reported once.
+    overdue_reported_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawal_reason = LimitedTextField(
         _("reason for withdrawal"), max_length=NOTE_LENGTH, blank=True
     )
@@ -284,6 +293,12 @@ class Case(TimeStamped):
             models.Index(fields=["counselor", "status"]),
             models.Index(fields=["stage"]),
             models.Index(fields=["due_at"], name="lk3_case_due"),
+            # The escalation timers still to fire.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status=CaseStatus.OPEN, overdue_reported_at__isnull=True),
+                name="lk3_case_overdue_unreported",
+            ),
             models.Index(fields=["-created_at"], name="lk3_case_newest_first"),
             # The lists' default order, most pressing first: without it a list of every case
             # sorts them all to show 25.

@@ -144,6 +144,7 @@ urlpatterns = [
     ),
     path("surat/agenda/", letter_views.LetterRegisterView.as_view(), name="letter_register"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("pemberitahuan/", include("notifications.urls")),
     path(
         "accounts/logout-everywhere/",
         EndAllSessionsView.as_view(),

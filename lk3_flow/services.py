@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from audit import personal
 from audit import services as audit
 from audit.models import Action
+from notifications import services as notifications
 from permissions.selectors import (
     client_masked_anywhere,
     client_name_masked,
@@ -223,7 +224,8 @@ def enter_stage(case: Case, stage: str) -> None:
     before = _case_state(case)
     case.stage = stage
     case.due_at = deadlines.due_at(stage, case.priority, timezone.now())
-    _save_case(case, before, ["stage", "due_at"])
+    case.overdue_reported_at = None
+    _save_case(case, before, ["stage", "due_at", "overdue_reported_at"])
 
 
 def _require_counselor(user: AbstractBaseUser) -> None:
@@ -238,6 +240,7 @@ def assign_counselor(*, case: Case, counselor: AbstractBaseUser, actor: Abstract
     case.counselor = counselor
     _save_case(case, before, ["counselor"])
     grant_case_file(case, counselor)
+    notifications.case_assigned(case=case, counselor=counselor)
 
 
 def change_counselor(
@@ -259,6 +262,7 @@ def change_counselor(
     case.counselor = counselor
     _save_case(case, before, ["counselor"], reason=reason)
     grant_case_file(case, counselor)
+    notifications.case_assigned(case=case, counselor=counselor)
     return change
 
 

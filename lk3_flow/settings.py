@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "regions",
     "attachments",
     "casenotes",
+    "notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -248,6 +252,27 @@ USE_TZ = True
 # With DEBUG on and no EMAIL_URL, messages are printed on the console instead of sent.
 vars().update(env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LK3 Flow <noreply@localhost>")
+
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# The job queue (django-tasks) that sends e-mail: a table of the database by default, worked by
+# `manage.py db_worker`; Redis for a larger site (JOB_QUEUE_URL=redis://host:6379/2), worked by
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default`.
+JOB_QUEUE_URL = env("JOB_QUEUE_URL", default="")
+if JOB_QUEUE_URL:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": JOB_QUEUE_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A notification's e-mail claimed longer ago than this (seconds) belongs to a worker that died,
+# and is sent again; longer than EMAIL_TIMEOUT, so a live worker is never overtaken.
+NOTIFICATION_EMAIL_LEASE = env.int("NOTIFICATION_EMAIL_LEASE", default=120)
+NOTIFICATION_EMAIL_ATTEMPTS = env.int("NOTIFICATION_EMAIL_ATTEMPTS", default=6)
+# The first retry's wait; each next one waits twice as long (1, 2, 4, 8, 16 minutes).
+NOTIFICATION_EMAIL_RETRY_SECONDS = env.int("NOTIFICATION_EMAIL_RETRY_SECONDS", default=60)
+# The heads' daily digest goes out on the first worker round after this hour (Jakarta time).
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 
 # The address people outside the office use to reach the letter verification page.
 LK3_PUBLIC_URL = env("LK3_PUBLIC_URL", default="http://127.0.0.1:8000")

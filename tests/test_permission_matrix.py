@@ -55,6 +55,14 @@ PUBLIC = {
     "password_reset_complete",
 }
 ACCOUNT = {"logout", "password_change", "password_change_done", "logout_everywhere"}
+# Each person's own notifications: the pages read only the signed-in person's rows, and one
+# notification of someone else is a 404 (tests/test_notifications.py).
+NOTIFICATION_PAGES = {
+    "notifications:index",
+    "notifications:open",
+    "notifications:read_all",
+    "notifications:preferences",
+}
 LISTS = {
     "index",
     "case:index",
@@ -149,6 +157,7 @@ def classify(route: Route) -> str:
     for kind, names in [
         ("public", PUBLIC),
         ("account", ACCOUNT),
+        ("notifications", NOTIFICATION_PAGES),
         ("list", LISTS),
         ("case", CASE_PAGES),
         ("process", PROCESS_PAGES),

@@ -11,6 +11,7 @@ from django.db import close_old_connections
 
 from audit import sealing
 from letters.services import render_pending_letters, void_unused_numbers
+from notifications import services as notifications
 
 logger = logging.getLogger(__name__)
 # How long one round makes letter files before it seals: a backlog after a busy hour must not
@@ -26,7 +27,9 @@ class Command(BaseCommand):
     help = (
         "The site's background work, in rounds every AUDIT_SEAL_INTERVAL seconds: making the "
         "files of the letters issued since the last round, sealing committed audit events into "
-        "the chain, and recording as void (batal) the letter numbers whose step never completed. "
+        "the chain, recording as void (batal) the letter numbers whose step never completed, "
+        "reporting work past its due date, the heads' daily digest, and handing the job queue "
+        "again the e-mails it lost. "
         "Runs at a lower CPU priority than the pages (LK3_WORKER_NICENESS). Stops after the "
         "round on SIGTERM or SIGINT."
     )
@@ -35,6 +38,9 @@ class Command(BaseCommand):
         render_letters_for_a_while,
         sealing.seal_pending,
         void_unused_numbers,
+        notifications.fire_due_timers,
+        notifications.send_daily_digest,
+        notifications.requeue_lost_emails,
     ]
 
     def add_arguments(self, parser) -> None:

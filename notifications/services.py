@@ -1,0 +1,367 @@
+"""Telling people what waits for them: notifications made, e-mailed, read, and the timers that
+make them when work passes its due date.
+
+Every notification is a row made in the transaction of the event it tells of, unique per
+person and event, so an event told twice still tells each person once. E-mail goes through the
+job queue after commit; `requeue_lost_emails` hands the queue again whatever it lost (a worker
+killed, a Redis restarted), and `send_email`'s claim keeps a message from being sent twice.
+"""
+
+import datetime
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from lk3_flow.choices import CaseStatus, Stage
+from lk3_flow.models import Case
+from permissions.roles import HEAD
+from permissions.selectors import users_with_role
+
+from . import messages
+from .models import Kind, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+# Steps where a head decides; every other open step waits on the case's counselor.
+HEAD_STAGES = frozenset(
+    {
+        Stage.ASSIGN_COUNSELOR,
+        Stage.APPROVE_ASSESSMENT,
+        Stage.APPROVE_REFERRAL,
+        Stage.APPROVE_CLOSURE,
+    }
+)
+# E-mails per job: one job per message would make ten thousand overdue reports ten thousand
+# rows of the queue.
+EMAILS_PER_JOB = 50
+# Overdue cases claimed per transaction by the escalation timer.
+TIMERS_PER_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened, to be told to some people."""
+
+    kind: str
+    recipients: Sequence[AbstractBaseUser]
+    key: str
+    case: Case | None = None
+    figures: dict[str, int] = field(default_factory=dict)
+
+
+def notify(
+    *,
+    kind: str,
+    recipients: Iterable[AbstractBaseUser],
+    event_key: str,
+    case: Case | None = None,
+    figures: dict[str, int] | None = None,
+) -> int:
+    """Tell each recipient of one event; see `notify_all`."""
+    return notify_all([Event(kind, list(recipients), event_key, case, figures or {})])
+
+
+def notify_all(events: Sequence[Event]) -> int:
+    """Tell each recipient of each event, by the channels each has chosen, in four queries
+    whatever the number of events; returns how many notifications were made (none for a person
+    told of an event before)."""
+    people = {person.pk: person for event in events for person in event.recipients}
+    kinds = {event.kind for event in events}
+    choices = {
+        (preference.user_id, preference.kind): preference
+        for preference in Preference.objects.filter(user_id__in=people, kind__in=kinds)
+    }
+    rows = []
+    for event in events:
+        for person in event.recipients:
+            if not person.is_active:
+                continue
+            choice = choices.get((person.pk, event.kind))
+            in_app = choice.in_app if choice else True
+            by_email = (choice.by_email if choice else True) and bool(person.email)
+            if in_app or by_email:
+                rows.append(
+                    Notification(
+                        recipient_id=person.pk,
+                        kind=event.kind,
+                        event_key=event.key,
+                        case=event.case,
+                        figures=event.figures,
+                        in_app=in_app,
+                        by_email=by_email,
+                    )
+                )
+    told_before = set(
+        Notification.objects.filter(
+            event_key__in={row.event_key for row in rows},
+            recipient_id__in={row.recipient_id for row in rows},
+        ).values_list("recipient_id", "event_key")
+    )
+    rows = [row for row in rows if (row.recipient_id, row.event_key) not in told_before]
+    if not rows:
+        return 0
+    # A scheduler at work beside this one may have told someone since: the constraint keeps it
+    # to one notification, and the claim in `send_email` to one message.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    emailed = [row for row in rows if row.by_email]
+    if emailed:
+        # bulk_create with ignore_conflicts returns no ids on every database: read them back.
+        _queue_emails(
+            Notification.objects.filter(
+                event_key__in={row.event_key for row in emailed},
+                recipient_id__in={row.recipient_id for row in emailed},
+                by_email=True,
+                emailed_at=None,
+                email_claimed_at=None,
+            ).values_list("pk", flat=True)
+        )
+    return len(rows)
+
+
+def _queue_emails(notification_ids: Iterable[int]) -> None:
+    from .tasks import deliver_emails
+
+    ids = list(notification_ids)
+    for start in range(0, len(ids), EMAILS_PER_JOB):
+        chunk = ids[start : start + EMAILS_PER_JOB]
+        transaction.on_commit(lambda chunk=chunk: deliver_emails.enqueue(chunk))
+
+
+def send_email(*, notification_id: int) -> bool:
+    """Send one notification's e-mail if nobody has; True when this call sent it.
+
+    The claim is committed before the message leaves, and the message is recorded as sent right
+    after: a worker killed in between leaves a claim that expires after NOTIFICATION_EMAIL_LEASE,
+    and the message is sent again; a server that accepted it and a worker that died before
+    recording it is the one window in which a message goes twice (SMTP has no way to ask).
+    """
+    now = timezone.now()
+    lease = datetime.timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE)
+    claimed = (
+        Notification.objects.filter(
+            pk=notification_id, by_email=True, emailed_at=None, email_failed_at=None
+        )
+        .filter(Q(email_claimed_at=None) | Q(email_claimed_at__lt=now - lease))
+        .update(email_claimed_at=now, email_attempts=F("email_attempts") + 1)
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient", "case").get(pk=notification_id)
+    try:
+        _email_of(notification).send()
+    except Exception:
+        _after_failure(notification)
+        return False
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    return True
+
+
+def _after_failure(notification: Notification) -> None:
+    """Try again later, each time waiting longer; after the last try, give up and say so."""
+    from .tasks import deliver_emails
+
+    attempts = notification.email_attempts
+    pending = Notification.objects.filter(pk=notification.pk)
+    if attempts >= settings.NOTIFICATION_EMAIL_ATTEMPTS:
+        pending.update(email_claimed_at=None, email_failed_at=timezone.now())
+        logger.error(
+            "Notification %s: e-mail failed %s times; given up.", notification.pk, attempts
+        )
+        return
+    pending.update(email_claimed_at=None)
+    wait = settings.NOTIFICATION_EMAIL_RETRY_SECONDS * 2 ** (attempts - 1)
+    logger.warning(
+        "Notification %s: e-mail failed (attempt %s); retrying.", notification.pk, attempts
+    )
+    delay = datetime.timedelta(seconds=wait)
+    deliver_emails.using(run_after=timezone.now() + delay).enqueue([notification.pk])
+
+
+def _email_of(notification: Notification) -> EmailMessage:
+    """The message as the recipient reads it: what happened, the case number and a link."""
+    base = settings.LK3_PUBLIC_URL.rstrip("/")
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "notification": notification,
+            "headline": messages.headline(notification),
+            "link": base + target_of(notification),
+            "preferences": base + reverse("notifications:preferences"),
+        }
+        subject = f"LK3 Flow: {notification.get_kind_display()}"
+        if notification.case_id:
+            subject += f" ({notification.case.number})"
+        body = render_to_string("notifications/email.txt", context)
+    domain = urlsplit(base).hostname or "localhost"
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[notification.recipient.email],
+        # One id per notification: a receiving server that sees it twice can tell.
+        headers={"Message-ID": f"<notification-{notification.pk}@{domain}>"},
+    )
+
+
+def target_of(notification: Notification) -> str:
+    """Where a notification leads: its case's page (which checks who may see it), else home."""
+    if notification.case_id:
+        return reverse("cases:detail", args=[notification.case_id])
+    return reverse("index")
+
+
+def requeue_lost_emails(*, now: datetime.datetime | None = None) -> int:
+    """Hand the queue again the e-mails it lost: never claimed a while after they were made,
+    or claimed by a worker that did not finish within the lease."""
+    now = now or timezone.now()
+    lease = datetime.timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE)
+    ids = list(
+        Notification.objects.filter(by_email=True, emailed_at=None, email_failed_at=None)
+        .filter(
+            Q(email_claimed_at=None, created_at__lt=now - lease)
+            | Q(email_claimed_at__lt=now - lease)
+        )
+        .values_list("pk", flat=True)[:5000]
+    )
+    with transaction.atomic():
+        _queue_emails(ids)
+    return len(ids)
+
+
+def task_waiting(*, case: Case, stage: str, returned: bool) -> None:
+    """A step of the case waits for someone: heads for a decision, the counselor for returned
+    work. A counselor's ordinary next step (another session) tells nobody: it is in their inbox."""
+    if stage in HEAD_STAGES:
+        notify(
+            kind=Kind.DECISION_WAITING,
+            recipients=users_with_role(HEAD),
+            event_key=f"waiting:{case.pk}:{stage}:{_stamp(case.due_at)}",
+            case=case,
+        )
+    elif returned and case.counselor_id:
+        notify(
+            kind=Kind.WORK_RETURNED,
+            recipients=[case.counselor],
+            event_key=f"returned:{case.pk}:{stage}:{_stamp(case.due_at)}",
+            case=case,
+        )
+
+
+def case_assigned(*, case: Case, counselor: AbstractBaseUser) -> None:
+    notify(
+        kind=Kind.TASK_ASSIGNED,
+        recipients=[counselor],
+        event_key=f"assigned:{case.pk}:{counselor.pk}:{_stamp(timezone.now())}",
+        case=case,
+    )
+
+
+def _stamp(moment: datetime.datetime | None) -> int:
+    return int(moment.timestamp()) if moment else 0
+
+
+def fire_due_timers(*, now: datetime.datetime | None = None) -> int:
+    """Report every wait that has passed its due date, once: to the heads for a counselor's
+    step, to the Penanggung Jawab for a head's decision, and to the counselor whose work it is.
+
+    Each batch claims its cases (`overdue_reported_at`) in the transaction that makes their
+    notifications; on PostgreSQL a second scheduler skips the rows the first holds, and a case
+    claimed is no longer due, so each timer fires once however many schedulers run.
+    """
+    now = now or timezone.now()
+    fired = 0
+    heads = list(users_with_role(HEAD))
+    answerable = [head for head in heads if _is_responsible(head)] or heads
+    while True:
+        with transaction.atomic():
+            due = list(
+                Case.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(status=CaseStatus.OPEN, overdue_reported_at=None, due_at__lt=now)
+                .select_related("counselor")
+                .order_by("due_at")[:TIMERS_PER_BATCH]
+            )
+            if not due:
+                return fired
+            Case.objects.filter(pk__in=[case.pk for case in due]).update(overdue_reported_at=now)
+            notify_all(
+                [
+                    event
+                    for case in due
+                    for event in _overdue_events(case, heads=heads, answerable=answerable)
+                ]
+            )
+        fired += len(due)
+
+
+def _overdue_events(
+    case: Case, *, heads: list[AbstractBaseUser], answerable: list[AbstractBaseUser]
+) -> list[Event]:
+    key = f"overdue:{case.pk}:{_stamp(case.due_at)}"
+    if case.stage in HEAD_STAGES:
+        return [Event(Kind.OVERDUE, answerable, key, case)]
+    events = [Event(Kind.OVERDUE, heads, key, case)]
+    if case.counselor_id:
+        kind = Kind.PARTNER_RESPONSE_DUE if case.stage == Stage.PARTNER_RESPONSE else Kind.OVERDUE
+        events.append(Event(kind, [case.counselor], key, case))
+    return events
+
+
+def _is_responsible(user: AbstractBaseUser) -> bool:
+    profile = getattr(user, "lk3_profile", None)
+    return bool(profile and profile.responsible_head)
+
+
+def send_daily_digest(*, now: datetime.datetime | None = None) -> int:
+    """Each head's morning figures, once a day on weekdays from DIGEST_HOUR: counts only."""
+    now = timezone.localtime(now or timezone.now())
+    if now.weekday() >= 5 or now.hour < settings.NOTIFICATION_DIGEST_HOUR:
+        return 0
+    open_cases = Case.objects.filter(status=CaseStatus.OPEN)
+    figures = {
+        "decisions": open_cases.filter(stage__in=HEAD_STAGES).count(),
+        "overdue": open_cases.filter(due_at__lt=now).count(),
+        "registered": Case.objects.filter(created_at__gte=now - datetime.timedelta(days=1)).count(),
+    }
+    with transaction.atomic():
+        return notify(
+            kind=Kind.DAILY_DIGEST,
+            recipients=users_with_role(HEAD),
+            event_key=f"digest:{now.date().isoformat()}",
+            figures=figures,
+        )
+
+
+def open_notification(*, user: AbstractBaseUser, notification_id: int) -> Notification | None:
+    """Mark one of the user's notifications read; None when it is not theirs."""
+    notification = (
+        Notification.objects.filter(pk=notification_id, recipient=user, in_app=True)
+        .select_related("case")
+        .first()
+    )
+    if notification and notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, user: AbstractBaseUser) -> int:
+    return Notification.objects.filter(recipient=user, in_app=True, read_at=None).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def save_preferences(*, user: AbstractBaseUser, choices: dict[str, tuple[bool, bool]]) -> None:
+    """Keep the person's choice per kind: (in the app, by e-mail)."""
+    for kind, (in_app, by_email) in choices.items():
+        Preference.objects.update_or_create(
+            user=user, kind=kind, defaults={"in_app": in_app, "by_email": by_email}
+        )

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lk3_flow.models import Case
+from lk3_flow.outbox import EmailDelivery
 
 
 class Kind(models.TextChoices):
@@ -22,7 +23,7 @@ class Kind(models.TextChoices):
     DAILY_DIGEST = "daily_digest", _("Daily digest for heads")
 
 
-class Notification(models.Model):
+class Notification(EmailDelivery):
     """One thing one person is told. `event_key` names the event it tells of, so that an event
     told twice (two schedulers, a retried request) still makes one notification per person."""
 
@@ -47,14 +48,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     in_app = models.BooleanField(default=True)
-    # E-mail delivery, at least once through the job queue and at most once through the claim:
-    # a worker claims the message before sending and records it sent after; a claim older than
-    # NOTIFICATION_EMAIL_LEASE is a worker that died, and the message is sent again.
+    # Sent by e-mail too, once (lk3_flow.outbox).
     by_email = models.BooleanField(default=False)
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(default=0)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

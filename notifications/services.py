@@ -3,25 +3,23 @@ make them when work passes its due date.
 
 Every notification is a row made in the transaction of the event it tells of, unique per
 person and event, so an event told twice still tells each person once. E-mail goes through the
-job queue after commit; `requeue_lost_emails` hands the queue again whatever it lost (a worker
-killed, a Redis restarted), and `send_email`'s claim keeps a message from being sent twice.
+job queue after commit, at least once and at most once (`lk3_flow.outbox`).
 """
 
 import datetime
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from lk3_flow import outbox
 from lk3_flow.choices import CaseStatus, Stage
 from lk3_flow.models import Case
 from permissions.roles import HEAD
@@ -138,53 +136,19 @@ def _queue_emails(notification_ids: Iterable[int]) -> None:
 
 
 def send_email(*, notification_id: int) -> bool:
-    """Send one notification's e-mail if nobody has; True when this call sent it.
-
-    The claim is committed before the message leaves, and the message is recorded as sent right
-    after: a worker killed in between leaves a claim that expires after NOTIFICATION_EMAIL_LEASE,
-    and the message is sent again; a server that accepted it and a worker that died before
-    recording it is the one window in which a message goes twice (SMTP has no way to ask).
-    """
-    now = timezone.now()
-    lease = datetime.timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE)
-    claimed = (
-        Notification.objects.filter(
-            pk=notification_id, by_email=True, emailed_at=None, email_failed_at=None
-        )
-        .filter(Q(email_claimed_at=None) | Q(email_claimed_at__lt=now - lease))
-        .update(email_claimed_at=now, email_attempts=F("email_attempts") + 1)
+    """Send one notification's e-mail if nobody has (`lk3_flow.outbox`)."""
+    return outbox.send_once(
+        Notification.objects.filter(by_email=True).select_related("recipient", "case"),
+        notification_id,
+        compose=_email_of,
+        retry_at=lambda moment: _retry(notification_id, moment),
     )
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient", "case").get(pk=notification_id)
-    try:
-        _email_of(notification).send()
-    except Exception:
-        _after_failure(notification)
-        return False
-    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
-    return True
 
 
-def _after_failure(notification: Notification) -> None:
-    """Try again later, each time waiting longer; after the last try, give up and say so."""
+def _retry(notification_id: int, moment: datetime.datetime) -> None:
     from .tasks import deliver_emails
 
-    attempts = notification.email_attempts
-    pending = Notification.objects.filter(pk=notification.pk)
-    if attempts >= settings.NOTIFICATION_EMAIL_ATTEMPTS:
-        pending.update(email_claimed_at=None, email_failed_at=timezone.now())
-        logger.error(
-            "Notification %s: e-mail failed %s times; given up.", notification.pk, attempts
-        )
-        return
-    pending.update(email_claimed_at=None)
-    wait = settings.NOTIFICATION_EMAIL_RETRY_SECONDS * 2 ** (attempts - 1)
-    logger.warning(
-        "Notification %s: e-mail failed (attempt %s); retrying.", notification.pk, attempts
-    )
-    delay = datetime.timedelta(seconds=wait)
-    deliver_emails.using(run_after=timezone.now() + delay).enqueue([notification.pk])
+    deliver_emails.using(run_after=moment).enqueue([notification_id])
 
 
 def _email_of(notification: Notification) -> EmailMessage:
@@ -201,13 +165,11 @@ def _email_of(notification: Notification) -> EmailMessage:
         if notification.case_id:
             subject += f" ({notification.case.number})"
         body = render_to_string("notifications/email.txt", context)
-    domain = urlsplit(base).hostname or "localhost"
     return EmailMessage(
         subject=subject,
         body=body,
         to=[notification.recipient.email],
-        # One id per notification: a receiving server that sees it twice can tell.
-        headers={"Message-ID": f"<notification-{notification.pk}@{domain}>"},
+        headers={"Message-ID": outbox.message_id("notification", notification.pk)},
     )
 
 
@@ -219,18 +181,9 @@ def target_of(notification: Notification) -> str:
 
 
 def requeue_lost_emails(*, now: datetime.datetime | None = None) -> int:
-    """Hand the queue again the e-mails it lost: never claimed a while after they were made,
-    or claimed by a worker that did not finish within the lease."""
-    now = now or timezone.now()
-    lease = datetime.timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE)
-    ids = list(
-        Notification.objects.filter(by_email=True, emailed_at=None, email_failed_at=None)
-        .filter(
-            Q(email_claimed_at=None, created_at__lt=now - lease)
-            | Q(email_claimed_at__lt=now - lease)
-        )
-        .values_list("pk", flat=True)[:5000]
-    )
+    """Hand the queue again the e-mails it lost (`lk3_flow.outbox.lost`)."""
+    pending = Notification.objects.filter(by_email=True)
+    ids = list(outbox.lost(pending, now=now or timezone.now()).values_list("pk", flat=True)[:5000])
     with transaction.atomic():
         _queue_emails(ids)
     return len(ids)

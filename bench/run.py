@@ -11,6 +11,7 @@ among their page reads, each write named on its own in locust's statistics.
 """
 
 import contextlib
+import datetime
 import csv
 import json
 import multiprocessing
@@ -62,7 +63,9 @@ TARGETS = {
     "parallel_letters_ratio": 0.8,
     # A read of one case while another case's long letter renders: at most this much slower.
     "read_during_letter": 50.0,
+    "due_timers_seconds": 10.0,
 }
+DUE_TIMERS = 10_000
 PARALLEL_LETTERS = 50
 # The two cores are shared with whatever the database still does after the seed; the median of
 # a few rounds, each timing one at a time and then at once, keeps one unlucky round from deciding.
@@ -808,6 +811,54 @@ def task_audit_paused() -> Iterator[None]:
         receivers.connect()
 
 
+def measure_due_timers(report: Report, seeded: dict) -> None:
+    """10,000 waits past their due date reported at once, as the worker's round after a long
+    weekend finds them, with the heads' e-mail queued; then the bell's count for a head who was
+    told of each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from lk3_flow.choices import CaseStatus
+    from lk3_flow.models import Case
+    from notifications import selectors, services
+    from notifications.models import Notification
+
+    heads = seeded["people"]["head"]
+    for head in heads:
+        head.email = f"{head.username}@lk3.example"
+        head.save(update_fields=["email"])
+    now = timezone.now()
+    open_cases = Case.objects.filter(status=CaseStatus.OPEN)
+    Case.objects.filter(overdue_reported_at=None).update(overdue_reported_at=now)
+    due = list(open_cases.order_by("pk").values_list("pk", flat=True)[:DUE_TIMERS])
+    Case.objects.filter(pk__in=due).update(
+        due_at=now - datetime.timedelta(hours=1), overdue_reported_at=None
+    )
+    start = time.perf_counter()
+    fired = services.fire_due_timers()
+    seconds = time.perf_counter() - start
+    made = Notification.objects.filter(kind="overdue").count()
+    report.add(
+        f"{fired:,} due timers fired ({made:,} notifications, e-mail queued)",
+        f"{seconds:.2f} s",
+        "",
+        "",
+        verdict(seconds, TARGETS["due_timers_seconds"]),
+    )
+    head = heads[0]
+    median, p95 = timed(lambda: selectors.unread_count(head))
+    with CaptureQueriesContext(connection) as queries:
+        selectors.unread_count(head)
+    report.timing(
+        f"bell's unread count of a head told of {made // max(1, len(heads)):,}",
+        median,
+        p95,
+        len(queries),
+        verdict(p95, TARGETS["page"]),
+    )
+
+
 def measure_verification(report: Report) -> None:
     """`verify_audit` as an auditor runs it, over every event the bench has appended."""
     from io import StringIO
@@ -1101,6 +1152,7 @@ def main() -> None:
     measure_task_completion(report, seeded)
     if LOAD_SECONDS > 0:
         load_run(report, seeded, keep_out=keep_out)
+    measure_due_timers(report, seeded)
     # Last, so that it checks the chain every measurement before it appended to, in parallel too.
     measure_verification(report)
     write(report, seeded, seeded_in)

@@ -161,9 +161,7 @@ def _email_of(notification: Notification) -> EmailMessage:
             "link": base + target_of(notification),
             "preferences": base + reverse("notifications:preferences"),
         }
-        subject = f"LK3 Flow: {notification.get_kind_display()}"
-        if notification.case_id:
-            subject += f" ({notification.case.number})"
+        subject = f"LK3 Flow: {context['headline']}"
         body = render_to_string("notifications/email.txt", context)
     return EmailMessage(
         subject=subject,

@@ -133,6 +133,16 @@ def test_each_role_works_from_home_at_a_desk_and_on_a_phone(
             links = page.eval_on_selector_all(
                 ".lk3-work__title a", "links => links.map(a => a.href)"
             )
+            if role in {"head", "counselor"}:
+                # The bell says how much is new; its list leads to the case it names.
+                expect(page.locator(".lk3-bell__count")).to_be_visible()
+                page.locator(".lk3-bell").click()
+                expect(page.locator(".lk3-notifications")).to_be_visible()
+                problems += looks_right(page, size)
+                shoot(page, f"notifications-{role}-{size}", full_page=False)
+                page.locator(".lk3-notification__open").first.click()
+                assert CASE_PAGE.search(page.url), f"a notification led to {page.url}"
+                visit(page, "/")
             if role == "head":
                 seen_kinds = set()
                 for link in links:

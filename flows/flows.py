@@ -191,11 +191,13 @@ class CaseFlow(flow.Flow):
     def enter_stage(self, activation: Any) -> None:
         """Every waiting task, also another session or a returned proposal, restarts the clock."""
         case = activation.process.case
+        left = case.stage
         services.enter_stage(case, activation.flow_task.name)
         notifications.task_waiting(
             case=case,
             stage=activation.flow_task.name,
             returned="returned_comment" in activation.task.data,
+            left=left,
         )
 
     def is_assessment_approved(self, activation: Any) -> bool:

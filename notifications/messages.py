@@ -5,13 +5,25 @@ Only the kind, the case number and counts go in: never a client's name or the ca
 
 from django.utils.translation import gettext as _
 
+from lk3_flow.choices import Stage
+
 from .models import Kind, Notification
 
 
 def headline(notification: Notification) -> str:
     number = notification.case.number if notification.case_id else ""
     figures = notification.figures
-    match notification.kind:
+    step = figures.get("step")
+    if step in Stage.values:
+        return _("%(headline)s Step: %(step)s.") % {
+            "headline": _headline(notification.kind, number, figures),
+            "step": Stage(step).label,
+        }
+    return _headline(notification.kind, number, figures)
+
+
+def _headline(kind: str, number: str, figures: dict) -> str:
+    match kind:
         case Kind.TASK_ASSIGNED:
             return _("Case %(number)s has been assigned to you.") % {"number": number}
         case Kind.WORK_RETURNED:

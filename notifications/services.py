@@ -187,15 +187,22 @@ def requeue_lost_emails(*, now: datetime.datetime | None = None) -> int:
     return len(ids)
 
 
-def task_waiting(*, case: Case, stage: str, returned: bool) -> None:
+def task_waiting(*, case: Case, stage: str, returned: bool, left: str = "") -> None:
     """A step of the case waits for someone: heads for a decision, the counselor for returned
-    work. A counselor's ordinary next step (another session) tells nobody: it is in their inbox."""
+    work. A counselor's ordinary next step (another session) tells nobody: it is in their inbox.
+    A head's decision just taken (`left`) is no longer news: its notifications count as read."""
+    if left in HEAD_STAGES:
+        Notification.objects.filter(
+            case=case, kind=Kind.DECISION_WAITING, read_at=None
+        ).update(read_at=timezone.now())
+    step = {"step": stage}
     if stage in HEAD_STAGES:
         notify(
             kind=Kind.DECISION_WAITING,
             recipients=users_with_role(HEAD),
             event_key=f"waiting:{case.pk}:{stage}:{_stamp(case.due_at)}",
             case=case,
+            figures=step,
         )
     elif returned and case.counselor_id:
         notify(
@@ -203,6 +210,7 @@ def task_waiting(*, case: Case, stage: str, returned: bool) -> None:
             recipients=[case.counselor],
             event_key=f"returned:{case.pk}:{stage}:{_stamp(case.due_at)}",
             case=case,
+            figures=step,
         )
 
 
@@ -256,12 +264,13 @@ def _overdue_events(
     case: Case, *, heads: list[AbstractBaseUser], answerable: list[AbstractBaseUser]
 ) -> list[Event]:
     key = f"overdue:{case.pk}:{_stamp(case.due_at)}"
+    step = {"step": case.stage}
     if case.stage in HEAD_STAGES:
-        return [Event(Kind.OVERDUE, answerable, key, case)]
-    events = [Event(Kind.OVERDUE, heads, key, case)]
+        return [Event(Kind.OVERDUE, answerable, key, case, step)]
+    events = [Event(Kind.OVERDUE, heads, key, case, step)]
     if case.counselor_id:
         kind = Kind.PARTNER_RESPONSE_DUE if case.stage == Stage.PARTNER_RESPONSE else Kind.OVERDUE
-        events.append(Event(kind, [case.counselor], key, case))
+        events.append(Event(kind, [case.counselor], key, case, step))
     return events
 
 

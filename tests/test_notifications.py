@@ -119,6 +119,22 @@ def test_heads_are_told_a_decision_waits_and_the_counselor_of_the_assignment(off
     assert told(office.head, Kind.DECISION_WAITING).filter(case=case).count() == 2
 
 
+def test_a_decision_taken_is_no_longer_news_and_each_names_its_step(office):
+    from django.utils import translation
+
+    from notifications.messages import headline
+
+    case = office.register()
+    waiting = told(office.head, Kind.DECISION_WAITING).get(case=case)
+    with translation.override("en"):
+        assert headline(waiting) == (
+            f"Case {case.number} is waiting for a head's decision. Step: Counselor assignment."
+        )
+    office.assign(case)
+    waiting.refresh_from_db()
+    assert waiting.read_at is not None
+
+
 def test_the_counselor_is_told_their_work_was_returned_not_of_each_new_session(office):
     case = office.assess(office.assign(office.register()))
     office.review_assessment(case, approved=False, comment="Lengkapi riwayat keluarga.")
@@ -393,20 +409,16 @@ def _worker_command() -> list[str]:
     return ["db_worker", "--no-startup-delay", "--interval", "0.1"]
 
 
-def _wait_until_its_connection_is_gone() -> None:
-    """PostgreSQL notices a killed client a moment later; the test database is dropped only
-    once it has."""
+def _end_its_connection() -> None:
+    """PostgreSQL notices a killed client only a moment later, and drops the test database only
+    once it has: end the killed worker's session now."""
     if connection.vendor != "postgresql":
         return
-    for _ in range(100):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-        time.sleep(0.05)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -435,7 +447,7 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(inb
     finally:
         worker.kill()
         worker.wait()
-        _wait_until_its_connection_is_gone()
+        _end_its_connection()
     inbox.released.set()
     notification = told(office.head).get()
     assert notification.email_claimed_at is not None and notification.emailed_at is None

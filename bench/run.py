@@ -11,8 +11,8 @@ among their page reads, each write named on its own in locust's statistics.
 """
 
 import contextlib
-import datetime
 import csv
+import datetime
 import json
 import multiprocessing
 import os

@@ -192,9 +192,9 @@ def task_waiting(*, case: Case, stage: str, returned: bool, left: str = "") -> N
     work. A counselor's ordinary next step (another session) tells nobody: it is in their inbox.
     A head's decision just taken (`left`) is no longer news: its notifications count as read."""
     if left in HEAD_STAGES:
-        Notification.objects.filter(
-            case=case, kind=Kind.DECISION_WAITING, read_at=None
-        ).update(read_at=timezone.now())
+        Notification.objects.filter(case=case, kind=Kind.DECISION_WAITING, read_at=None).update(
+            read_at=timezone.now()
+        )
     step = {"step": stage}
     if stage in HEAD_STAGES:
         notify(

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "lk3_flow",
+    "workdays",
     "flows",
     "letters",
     "audit",
@@ -24,7 +25,6 @@ INSTALLED_APPS = [
     "regions",
     "attachments",
     "casenotes",
-    "workdays",
 ]
 MIDDLEWARE = [
     "lk3_flow.uploads.UploadLimitMiddleware",

@@ -15,7 +15,7 @@ from viewflow.workflow import flow, lock
 from letters.models import LetterKind
 from letters.services import issue_letter
 from lk3_flow import selectors, services
-from lk3_flow.choices import NextStep
+from lk3_flow.choices import NextStep, Stage
 from lk3_flow.models import CounselingSession
 from notifications import services as notifications
 from permissions.roles import MANAGE_CASE, REGISTER_CASE
@@ -189,13 +189,23 @@ class CaseFlow(flow.Flow):
         return activation.process.case.counselor
 
     def enter_stage(self, activation: Any) -> None:
-        """Every waiting task, also another session or a returned proposal, restarts the clock."""
+        """Every waiting task, also another session or a returned proposal, restarts the clock.
+
+        A counseling step is due when the latest session scheduled the next one: after a session
+        that is the one just recorded, which costs no query.
+        """
+        stage = activation.flow_task.name
+        next_session_at = None
+        if stage == Stage.COUNSELING:
+            session = _session_just_recorded(activation)
+            next_session_at = session.next_session_at if session is not None else None
         case = activation.process.case
         left = case.stage
-        services.enter_stage(case, activation.flow_task.name)
+        services.enter_stage(case, stage, next_session_at=next_session_at)
         notifications.task_waiting(
             case=case,
-            stage=activation.flow_task.name,
+            stage=stage,
+            task_id=activation.task.pk,
             returned="returned_comment" in activation.task.data,
             left=left,
         )

@@ -1,6 +1,5 @@
 """Reads over the process: who has which open task, and which are late."""
 
-import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -8,8 +7,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     BooleanField,
     Count,
-    DateTimeField,
-    ExpressionWrapper,
     F,
     Q,
     QuerySet,
@@ -17,26 +14,17 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as Choose
-from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from lk3_flow.choices import CaseStatus
 from lk3_flow.models import Case
-from lk3_flow.selectors import with_overdue_flag
+from lk3_flow.selectors import overdue, with_overdue_flag
 from permissions.selectors import counselors, open_process_ids, sees_every_case
 
 from .flows import CaseFlow
+from .nodes import CounselorTask
 from .services import OPEN_TASK_STATUSES
-
-# How long a counselor's task may wait before the head sees it as overdue.
-TASK_DUE_DAYS = {
-    CaseFlow.assessment: 7,
-    CaseFlow.counseling: 14,
-    CaseFlow.propose_referral: 3,
-    CaseFlow.partner_response: 14,
-    CaseFlow.propose_closure: 3,
-}
 
 
 def _tasks_of(flow_class: Any) -> QuerySet:
@@ -86,35 +74,20 @@ def tasks_visible_to(user: AbstractBaseUser, tasks: QuerySet) -> QuerySet:
     return tasks.filter(process_id__in=open_process_ids(user))
 
 
+def _counselor_nodes() -> list[Any]:
+    return [node for node in CaseFlow.instance.nodes() if isinstance(node, CounselorTask)]
+
+
 def open_counselor_tasks() -> QuerySet:
-    """Open counselor tasks with their due time and whether it has passed."""
-    due = Choose(
-        *[
-            When(
-                flow_task=node,
-                then=ExpressionWrapper(
-                    F("created") + Value(datetime.timedelta(days=days)),
-                    output_field=DateTimeField(),
-                ),
-            )
-            for node, days in TASK_DUE_DAYS.items()
-        ],
-        output_field=DateTimeField(),
-    )
-    return (
+    """Open counselor tasks with the due time of their case's step (`Case.due_at`, the one
+    notion of due) and whether it has passed, as `is_overdue`."""
+    return with_overdue_flag(
         Task.objects.filter(
             status__in=OPEN_TASK_STATUSES,
-            flow_task__in=list(TASK_DUE_DAYS),
+            flow_task__in=_counselor_nodes(),
             owner__isnull=False,
-        )
-        .annotate(due=due)
-        .annotate(
-            overdue=Choose(
-                When(due__lt=timezone.now(), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        ),
+        "process__case__",
     )
 
 
@@ -124,7 +97,7 @@ def workload_by_counselor() -> list[dict]:
         row["owner"]: row
         for row in open_counselor_tasks()
         .values("owner")
-        .annotate(open=Count("id"), late=Count("id", filter=Q(overdue=True)))
+        .annotate(open=Count("id"), late=Count("id", filter=overdue("process__case__")))
     }
     rows = [
         {
@@ -138,10 +111,11 @@ def workload_by_counselor() -> list[dict]:
 
 
 def counselor_tasks_overdue_first(limit: int = 200) -> QuerySet:
+    """The soonest due first, which puts the overdue ones (due earliest) before the rest."""
     return (
         open_counselor_tasks()
         .select_related("owner", "process__case__client")
-        .order_by("-overdue", "due", "id")[:limit]
+        .order_by(F("process__case__due_at").asc(nulls_last=True), "id")[:limit]
     )
 
 

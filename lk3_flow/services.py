@@ -219,11 +219,14 @@ def link_process(case: Case, process: Any) -> None:
     case.save(update_fields=["process", "updated_at"])
 
 
-def enter_stage(case: Case, stage: str) -> None:
-    """The case waits at a new step (or another round of the same one), due by its deadline."""
+def enter_stage(
+    case: Case, stage: str, *, next_session_at: datetime.datetime | None = None
+) -> None:
+    """The case waits at a new step (or another round of the same one), due by its deadline;
+    `next_session_at`, when the latest session scheduled one, sets a counseling step's."""
     before = _case_state(case)
     case.stage = stage
-    case.due_at = deadlines.due_at(stage, case.priority, timezone.now())
+    case.due_at = deadlines.due_at(stage, case.priority, timezone.now(), next_session_at)
     case.overdue_reported_at = None
     _save_case(case, before, ["stage", "due_at", "overdue_reported_at"])
 

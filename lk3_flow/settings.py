@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "lk3_flow",
+    "workdays",
     "flows",
     "letters",
     "audit",

@@ -187,7 +187,7 @@ def requeue_lost_emails(*, now: datetime.datetime | None = None) -> int:
     return len(ids)
 
 
-def task_waiting(*, case: Case, stage: str, returned: bool, left: str = "") -> None:
+def task_waiting(*, case: Case, stage: str, task_id: int, returned: bool, left: str = "") -> None:
     """A step of the case waits for someone: heads for a decision, the counselor for returned
     work. A counselor's ordinary next step (another session) tells nobody: it is in their inbox.
     A head's decision just taken (`left`) is no longer news: its notifications count as read."""
@@ -200,7 +200,7 @@ def task_waiting(*, case: Case, stage: str, returned: bool, left: str = "") -> N
         notify(
             kind=Kind.DECISION_WAITING,
             recipients=users_with_role(HEAD),
-            event_key=f"waiting:{case.pk}:{stage}:{_stamp(case.due_at)}",
+            event_key=f"waiting:{task_id}",
             case=case,
             figures=step,
         )
@@ -208,7 +208,7 @@ def task_waiting(*, case: Case, stage: str, returned: bool, left: str = "") -> N
         notify(
             kind=Kind.WORK_RETURNED,
             recipients=[case.counselor],
-            event_key=f"returned:{case.pk}:{stage}:{_stamp(case.due_at)}",
+            event_key=f"returned:{task_id}",
             case=case,
             figures=step,
         )
@@ -254,16 +254,23 @@ def fire_due_timers(*, now: datetime.datetime | None = None) -> int:
                 [
                     event
                     for case in due
-                    for event in _overdue_events(case, heads=heads, answerable=answerable)
+                    for event in _overdue_events(
+                        case, claimed_at=now, heads=heads, answerable=answerable
+                    )
                 ]
             )
         fired += len(due)
 
 
 def _overdue_events(
-    case: Case, *, heads: list[AbstractBaseUser], answerable: list[AbstractBaseUser]
+    case: Case,
+    *,
+    claimed_at: datetime.datetime,
+    heads: list[AbstractBaseUser],
+    answerable: list[AbstractBaseUser],
 ) -> list[Event]:
-    key = f"overdue:{case.pk}:{_stamp(case.due_at)}"
+    # The claim makes each wait fire once; its time tells two waits of one day apart.
+    key = f"overdue:{case.pk}:{_stamp(claimed_at)}"
     step = {"step": case.stage}
     if case.stage in HEAD_STAGES:
         return [Event(Kind.OVERDUE, answerable, key, case, step)]

@@ -73,6 +73,14 @@ ADMINISTRATOR = Role(
         "auth.view_group",
         "letters.view_institutionprofile",
         "letters.change_institutionprofile",
+        "workdays.view_calendarexception",
+        "workdays.add_calendarexception",
+        "workdays.change_calendarexception",
+        "workdays.delete_calendarexception",
+        "workdays.view_stepallowance",
+        "workdays.add_stepallowance",
+        "workdays.change_stepallowance",
+        "workdays.delete_stepallowance",
     ),
 )
 

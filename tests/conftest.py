@@ -5,11 +5,21 @@ from audit import triggers
 from letters import numbering
 from lk3_flow.choices import NextStep, ReferralStatus
 from tests.factories import Office
+from workdays.selectors import forget_office_calendar
 
 
 @pytest.fixture
 def office(db) -> Office:
     return Office()
+
+
+@pytest.fixture(autouse=True)
+def _office_calendar_read_afresh():
+    """The process keeps the office calendar for a minute; a test's rolled-back exceptions and
+    allowances must not outlive it (a rollback sends no post_delete)."""
+    forget_office_calendar()
+    yield
+    forget_office_calendar()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from viewflow.workflow.models import Task
 
 from flows import services as flow_services
 from lk3_flow import services
@@ -228,11 +227,10 @@ def test_sessions_expire_after_idle_time(settings):
 
 
 def test_workload_shows_open_tasks_per_counselor_overdue_first(client, office):
-    late = office.assign(office.register(full_name="Klien Terlambat"))
-    Task.objects.filter(process_id=late.process_id, status="ASSIGNED").update(
-        created=timezone.now() - datetime.timedelta(days=30)
-    )
     fresh = office.assign(office.register(full_name="Klien Baru"))
+    late = office.assign(office.register(full_name="Klien Terlambat"))
+    # The case's due time says what is late, not how long ago its task was made.
+    Case.objects.filter(pk=late.pk).update(due_at=timezone.now() - datetime.timedelta(days=1))
     html = page(client, office.head, reverse("cases:workload"))
     assert html.index(late.number) < html.index(fresh.number)
     client.force_login(office.counselor)

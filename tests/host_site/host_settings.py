@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "lk3_flow",
+    "workdays",
     "flows",
     "letters",
     "audit",
@@ -24,6 +25,9 @@ INSTALLED_APPS = [
     "regions",
     "attachments",
     "casenotes",
+    "notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 MIDDLEWARE = [
     "lk3_flow.uploads.UploadLimitMiddleware",
@@ -47,6 +51,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ]
         },
     }
@@ -65,3 +70,5 @@ LANGUAGE_CODE = "id"
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The job queue that sends notification e-mail, in the host's database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "regions",
     "attachments",
     "casenotes",
+    "reminders",
 ]
 MIDDLEWARE = [
     "lk3_flow.uploads.UploadLimitMiddleware",

@@ -66,6 +66,7 @@ class ClientForm(forms.ModelForm):
             "kecamatan",
             "desa",
             "phone",
+            "email",
         ]
         help_texts = {
             "nik": _("Leave empty if the client has no NIK or has not brought it."),

@@ -144,6 +144,8 @@ class Client(SearchKeysMixin, TimeStamped):
     phone = models.CharField(
         _("phone number"), max_length=20, blank=True, validators=[phone_validator]
     )
+    # Where the office may send the client a reminder of a session (`reminders`).
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

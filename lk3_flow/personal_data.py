@@ -26,6 +26,7 @@ CLIENT_FIELDS = frozenset(
         "kecamatan",
         "desa",
         "phone",
+        "email",
     }
 )
 # The household as the audit log lists it, names and NIKs among it (`services._household_lines`).

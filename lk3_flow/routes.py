@@ -14,6 +14,7 @@ from letters import views as letter_views
 from permissions.roles import AUDIT_CASE, MANAGE_CASE
 from permissions.selectors import CHANGE_USER
 from permissions.views import AccountViewset, EndAllSessionsView
+from reminders import views as reminder_views
 
 from . import erasure_views, staff_views, views
 
@@ -39,6 +40,14 @@ class CaseApp(Application):
     notes_path = path("<int:pk>/catatan/", casenotes_views.CaseNotesView.as_view(), name="notes")
     contacts_path = path(
         "<int:pk>/kontak/", casenotes_views.ContactLogView.as_view(), name="contacts"
+    )
+    remind_path = path(
+        "<int:pk>/ingatkan/", reminder_views.RemindClientView.as_view(), name="remind"
+    )
+    reminder_path = path(
+        "<int:pk>/pengingat/<int:reminder_pk>/",
+        reminder_views.WhatsAppReminderView.as_view(),
+        name="reminder",
     )
     erase_client_path = path(
         "klien/<int:pk>/hapus-data-pribadi/",

@@ -332,6 +332,7 @@ MERGED_FIELDS = (
     "kecamatan",
     "desa",
     "phone",
+    "email",
 )
 
 

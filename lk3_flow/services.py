@@ -492,7 +492,7 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
 
     The client's key is destroyed, so every personal value the audit log encrypted for them is
     unreadable from now on. In the case rows the identity (name, NIK, birth date, address,
-    village, phone, family card number), the household members and the narratives of first
+    village, phone, e-mail, family card number), the household members and the narratives of first
     contact and withdrawal go, and what other apps declared (`personal_data.declare_erasure`:
     the attachments' files, names and descriptions; what notes and contacts say, and with
     whom). What the office must keep as its service record stays: the client's kind, sex and
@@ -518,7 +518,7 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
             _("This client still has an open case: close or withdraw it before the erasure.")
         )
     client.full_name = str(client)  # the client's number, which every record still uses
-    client.nik = client.family_card_number = client.address = client.phone = ""
+    client.nik = client.family_card_number = client.address = client.phone = client.email = ""
     client.desa = client.birth_date = None
     client.save(
         update_fields=[
@@ -528,6 +528,7 @@ def erase_client_personal_data(client: Client, *, actor: AbstractBaseUser, reaso
             "address",
             "desa",
             "phone",
+            "email",
             "birth_date",
         ]
     )
@@ -590,7 +591,7 @@ def merge_clients(
     # The NIK is one person's: the merged record lets go of it before the kept one takes it.
     merged.merged_into = kept
     merged.full_name = str(merged)
-    merged.nik = merged.family_card_number = merged.address = merged.phone = ""
+    merged.nik = merged.family_card_number = merged.address = merged.phone = merged.email = ""
     merged.desa = merged.kecamatan = merged.birth_date = None
     merged.save()
     kept.full_clean()
@@ -673,6 +674,7 @@ def _identity_line(client: Client) -> str:
         dateformat.format(client.birth_date, "j F Y") if client.birth_date else "",
         selectors.address_of(client),
         client.phone,
+        client.email,
     ]
     return " · ".join(str(part) for part in parts if part)
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "attachments",
     "casenotes",
     "notifications",
+    "reminders",
     "django_tasks",
     "django_tasks_db",
 ]

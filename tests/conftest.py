@@ -5,6 +5,7 @@ from audit import triggers
 from letters import numbering
 from lk3_flow.choices import NextStep, ReferralStatus
 from tests.factories import Office
+from tests.mail import inbox  # noqa: F401  (the SMTP server fixture, for every test module)
 from workdays.selectors import forget_office_calendar
 
 

@@ -37,6 +37,7 @@ def form_data(client: Client, **overrides: str) -> dict[str, str]:
         "client-kecamatan": str(client.kecamatan_id or ""),
         "client-desa": str(client.desa_id or ""),
         "client-phone": client.phone,
+        "client-email": client.email,
         "members-TOTAL_FORMS": str(len(members) + 2),
         "members-INITIAL_FORMS": str(len(members)),
         "members-MIN_NUM_FORMS": "0",

@@ -41,6 +41,7 @@ from lk3_flow.models import (
 from permissions.models import RoleRequest
 from permissions.selectors import CaseAccess, case_access
 from permissions.services import request_role
+from reminders.models import Reminder
 from tests.factories import make_user, registration
 from tests.test_lifecycle_http import session_post
 
@@ -89,6 +90,8 @@ CASE_PAGES = {
     "cases:attachment_add",
     "cases:notes",
     "cases:contacts",
+    "cases:remind",
+    "cases:reminder",
     "audit:timeline",
     "audit:timeline_csv",
     "audit:timeline_pdf",
@@ -120,6 +123,7 @@ DOMAIN_MODELS: list[type[Model]] = [
     Attachment,
     CaseNote,
     ContactEntry,
+    Reminder,
 ]
 
 
@@ -187,6 +191,9 @@ def url_for(route: Route, case: Case, task: Task | None) -> str:
     if "<int:attachment_pk>" in url:
         attachment = case.attachments.order_by("id").first()
         url = url.replace("<int:attachment_pk>", str(attachment.pk if attachment else 0))
+    if "<int:reminder_pk>" in url:
+        reminder = case.reminders.order_by("id").first()
+        url = url.replace("<int:reminder_pk>", str(reminder.pk if reminder else 0))
     if "<int:task_pk>" in url:
         url = url.replace("<int:task_pk>", str(task.pk))
     assert "<" not in url, url

@@ -12,6 +12,7 @@ from django.db import close_old_connections
 from audit import sealing
 from letters.services import render_pending_letters, void_unused_numbers
 from notifications import services as notifications
+from reminders import services as reminders
 
 logger = logging.getLogger(__name__)
 # How long one round makes letter files before it seals: a backlog after a busy hour must not
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         "files of the letters issued since the last round, sealing committed audit events into "
         "the chain, recording as void (batal) the letter numbers whose step never completed, "
         "reporting work past its due date, the heads' daily digest, and handing the job queue "
-        "again the e-mails it lost. "
+        "again the e-mails it lost (notifications and reminders to clients). "
         "Runs at a lower CPU priority than the pages (LK3_WORKER_NICENESS). Stops after the "
         "round on SIGTERM or SIGINT."
     )
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         notifications.fire_due_timers,
         notifications.send_daily_digest,
         notifications.requeue_lost_emails,
+        reminders.requeue_lost_emails,
     ]
 
     def add_arguments(self, parser) -> None:

@@ -110,6 +110,7 @@ def _registration(demo: DemoCase) -> services.Registration:
             "kecamatan": village.district,
             "desa": village,
             "phone": demo.phone,
+            "email": demo.email,
         },
         case_data={
             "problem_categories": list(demo.problem_categories),
@@ -221,7 +222,7 @@ class _CaseDriver:
             "duration_minutes": 60,
             "notes": note,
             "next_step": next_step,
-            "next_session_at": when + datetime.timedelta(days=7)
+            "next_session_at": self._next_session(when)
             if next_step == NextStep.ANOTHER_SESSION
             else None,
             "person_concerned": self._member(concerned[0] if concerned else ""),
@@ -232,6 +233,14 @@ class _CaseDriver:
             self.counselor,
             lambda case: services.record_session(case=case, counselor=self.counselor, data=data),
         )
+
+    def _next_session(self, held: datetime.datetime) -> datetime.datetime:
+        """A week after the session; the last one held plans the next two days from now, at nine
+        in the morning, so the demo shows a session ahead and its reminder."""
+        if self.sessions_held < len(self.demo.session_notes) - 1:
+            return held + datetime.timedelta(days=7)
+        day = timezone.localdate() + datetime.timedelta(days=2)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
 
     def sessions_then(self, next_step: str) -> None:
         for _earlier in self.demo.session_notes[:-1]:

@@ -90,6 +90,7 @@ class DemoCase:
     # Whom each session (in order) and the referral are about: a member's name, "" the client.
     session_concerned: tuple[str, ...] = ()
     referral_concerned: str = ""
+    email: str = ""
 
 
 # ---------------------------------------------------------------------------
@@ -559,6 +560,7 @@ CASES: tuple[DemoCase, ...] = (
         kecamatan="Maja",
         desa="Curugbadak",
         phone="0896-3321-0478",
+        email="hendra.gunawan@contoh.example",
         members=(),
         problem_categories=("marital_conflict", "economic"),
         services=("counseling", "consultation"),

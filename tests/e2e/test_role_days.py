@@ -141,7 +141,7 @@ def test_each_role_works_from_home_at_a_desk_and_on_a_phone(
                 problems += looks_right(page, size)
                 shoot(page, f"notifications-{role}-{size}", full_page=False)
                 page.locator(".lk3-notification__open").first.click()
-                assert CASE_PAGE.search(page.url), f"a notification led to {page.url}"
+                page.wait_for_url(CASE_PAGE)
                 visit(page, "/")
             if role == "head":
                 seen_kinds = set()

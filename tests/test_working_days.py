@@ -5,6 +5,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,24 @@ def test_nyepi_idul_fitri_2027_and_its_cuti_bersama_are_days_off():
 
 def test_an_assignment_from_friday_5_march_2027_is_due_after_idul_fitri():
     assert due_at(Stage.ASSIGN_COUNSELOR, Priority.NORMAL, at(2027, 3, 5)) == end_of(2027, 3, 16)
+
+
+def test_on_a_frozen_clock_a_case_waits_past_idul_fitri_and_is_reported_after_it(office):
+    """The whole path, with the clock stopped on Friday 5 March 2027 and moved on: registration,
+    assignment, and the timer that fires only once the due day, after the holidays, is over."""
+    from notifications.models import Kind, Notification
+    from notifications.services import fire_due_timers
+
+    with time_machine.travel(at(2027, 3, 5), tick=False):
+        case = office.register()
+        assert Case.objects.get(pk=case.pk).due_at == end_of(2027, 3, 16)
+    with time_machine.travel(at(2027, 3, 16, 22), tick=False):
+        assert fire_due_timers() == 0
+    with time_machine.travel(at(2027, 3, 17, 8), tick=False):
+        assert fire_due_timers() == 1
+        assert Notification.objects.filter(kind=Kind.OVERDUE, case=case).exists()
+        case = office.assign(case)
+        assert Case.objects.get(pk=case.pk).due_at == end_of(2027, 3, 24)
 
 
 def test_an_assessment_takes_five_working_days():

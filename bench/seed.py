@@ -281,6 +281,7 @@ def seed(case_count: int, counselor_count: int = 40, timeline_events: int = 1000
     for (created, stage, counselor), client, process in zip(plan, clients, processes, strict=True):
         year = timezone.localtime(created).year
         per_year[year] = per_year.get(year, 0) + 1
+        due = deadlines.due_at(stage, Priority.NORMAL, created)
         cases.append(
             Case(
                 number=f"LK3-LBK/{year}/{per_year[year]:05d}",
@@ -299,7 +300,9 @@ def seed(case_count: int, counselor_count: int = 40, timeline_events: int = 1000
                     stage, CaseStatus.OPEN
                 ),
                 sensitive=rng.random() < 0.1,
-                due_at=deadlines.due_at(stage, Priority.NORMAL, created),
+                due_at=due,
+                # An office at work has reported each wait when it passed its due date.
+                overdue_reported_at=due if due and due < now else None,
             )
         )
     cases = _create(Case, cases)

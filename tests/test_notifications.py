@@ -24,7 +24,7 @@ from lk3_flow.choices import NextStep, Stage
 from lk3_flow.models import Case, StaffProfile
 from notifications import services
 from notifications.models import Kind, Notification, Preference
-from tests.factories import make_user
+from tests.factories import Office, make_user
 from tests.mail import work_the_queue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,13 @@ def with_email(user, address: str):
     user.email = address
     user.save(update_fields=["email"])
     return user
+
+
+def office_with_mail() -> Office:
+    """An office whose head has an e-mail address (transactional tests make their own)."""
+    office = Office()
+    with_email(office.head, "pimpinan@lk3.example")
+    return office
 
 
 def told(user, kind: str | None = None):
@@ -156,8 +163,6 @@ def test_a_case_not_yet_due_or_closed_fires_nothing(office):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_once_fire_each_timer_once():
-    from tests.factories import Office
-
     office = Office()
     cases = [make_overdue(office.assign(office.register())) for _ in range(6)]
     start = threading.Barrier(2)
@@ -270,10 +275,7 @@ def test_the_pages_need_a_login(client, db):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_email_is_sent_once_with_the_case_number_and_no_client_name(inbox):
-    from tests.factories import Office
-
-    office = Office()
-    with_email(office.head, "pimpinan@lk3.example")
+    office = office_with_mail()
     case = office.register(full_name="Nining Kurniasih", complaint="Suami pergi tanpa kabar.")
     work_the_queue()
     assert len(inbox.accepted) == 1
@@ -291,11 +293,8 @@ def test_an_email_is_sent_once_with_the_case_number_and_no_client_name(inbox):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_email_is_retried_later_and_sent_once(inbox, settings):
-    from tests.factories import Office
-
     settings.NOTIFICATION_EMAIL_RETRY_SECONDS = 0
-    office = Office()
-    with_email(office.head, "pimpinan@lk3.example")
+    office = office_with_mail()
     inbox.refuse = 1
     office.register()
     work_the_queue()
@@ -310,11 +309,8 @@ def test_a_refused_email_is_retried_later_and_sent_once(inbox, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_email_that_keeps_failing_is_given_up_and_said_so(inbox, settings):
-    from tests.factories import Office
-
     settings.NOTIFICATION_EMAIL_ATTEMPTS = 1
-    office = Office()
-    with_email(office.head, "pimpinan@lk3.example")
+    office = office_with_mail()
     inbox.refuse = 5
     office.register()
     work_the_queue()
@@ -359,11 +355,8 @@ def _end_its_connection() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(inbox, settings):
-    from tests.factories import Office
-
     settings.NOTIFICATION_EMAIL_LEASE = 1
-    office = Office()
-    with_email(office.head, "pimpinan@lk3.example")
+    office = office_with_mail()
     inbox.hold = True
     office.register()
     worker = subprocess.Popen(

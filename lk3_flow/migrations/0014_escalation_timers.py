@@ -2,6 +2,15 @@
 
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
+
+
+def count_existing_waits_as_reported(apps, schema_editor):
+    """Cases already past their due date when the timers arrive are not reported all at once:
+    the office knew of them before there was anyone to tell; their next step starts a timer."""
+    Case = apps.get_model("lk3_flow", "Case")
+    now = timezone.now()
+    Case.objects.filter(status="open", due_at__lt=now).update(overdue_reported_at=now)
 
 
 class Migration(migrations.Migration):
@@ -27,4 +36,5 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(condition=models.Q(('overdue_reported_at__isnull', True), ('status', 'open')), fields=['due_at'], name='lk3_case_overdue_unreported'),
         ),
+        migrations.RunPython(count_existing_waits_as_reported, migrations.RunPython.noop),
     ]

@@ -182,6 +182,7 @@ def _member(form: StaffMemberForm) -> StaffMember:
         position=data["position"],
         nip=data["nip"],
         role_codes=frozenset(data["roles"]),
+        responsible_head=data["responsible_head"],
     )
 
 

@@ -193,6 +193,11 @@ class StaffMemberForm(forms.Form):
     nip = NipField(
         label=_("NIP"), help_text=_("18 digits; leave it empty for staff who have none.")
     )
+    responsible_head = forms.BooleanField(
+        label=_("Penanggung Jawab"),
+        required=False,
+        help_text=_("A head told when a head's decision passes its due date."),
+    )
 
     def __init__(
         self,
@@ -215,6 +220,7 @@ class StaffMemberForm(forms.Form):
                 "email": user.email,
                 "position": profile.position if profile else "",
                 "nip": profile.nip if profile else "",
+                "responsible_head": profile.responsible_head if profile else False,
             }
         )
         if not may_change_email(actor, user):

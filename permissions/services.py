@@ -2,6 +2,7 @@
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
@@ -248,6 +249,8 @@ class StaffMember:
     position: str
     nip: str
     role_codes: frozenset[str]
+    # Told when a head's decision passes its due date (the office's Penanggung Jawab).
+    responsible_head: bool = False
 
 
 @dataclass
@@ -287,10 +290,19 @@ def _refuse_taken_username(username: str, user: AbstractBaseUser | None = None) 
         raise ValidationError({"username": _("Another account already has this login name.")})
 
 
+def _profile_fields(member: StaffMember) -> dict[str, Any]:
+    return {
+        "position": member.position,
+        "nip": member.nip,
+        "responsible_head": member.responsible_head,
+    }
+
+
 def _record_profile(
-    user: AbstractBaseUser, profile: StaffProfile, changes: dict[str, list[str | None]]
+    user: AbstractBaseUser, profile: StaffProfile, changes: dict[str, list[Any]]
 ) -> None:
-    """The position and NIP are printed on letters: their changes are staff changes too."""
+    """The position and NIP are printed on letters, and the Penanggung Jawab is told of late
+    decisions: their changes are staff changes too."""
     audit.record(
         Action.STAFF_CHANGED,
         obj=profile,
@@ -316,14 +328,10 @@ def add_staff_member(
     user.set_unusable_password()
     with acting_as(actor), audit.action(Action.STAFF_CHANGED):
         _save_account(user)
-        profile = StaffProfile(user=user, position=member.position, nip=member.nip)
+        profile = StaffProfile(user=user, **_profile_fields(member))
         profile.full_clean()
         profile.save()
-        changes = {
-            name: [None, value]
-            for name, value in (("position", member.position), ("nip", member.nip))
-            if value
-        }
+        changes = {name: [None, value] for name, value in _profile_fields(member).items() if value}
         if changes:
             _record_profile(user, profile, changes)
         role_requests = change_roles(actor=actor, user=user, role_codes=member.role_codes)
@@ -363,9 +371,9 @@ def change_staff_member(
     }
     account_changes = [name for name, value in account.items() if getattr(user, name) != value]
     profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
+    wanted_profile = _profile_fields(member)
     profile_changes = audit.field_changes(
-        {"position": profile.position, "nip": profile.nip},
-        {"position": member.position, "nip": member.nip},
+        {name: getattr(profile, name) for name in wanted_profile}, wanted_profile
     )
     held, wanted = role_codes_of(user), set(member.role_codes)
     # A role already waiting for a head's confirmation is no change when it is asked again.
@@ -380,7 +388,8 @@ def change_staff_member(
                 setattr(user, name, account[name])
             _save_account(user)
         if profile_changes:
-            profile.position, profile.nip = member.position, member.nip
+            for name, value in wanted_profile.items():
+                setattr(profile, name, value)
             profile.full_clean()
             profile.save()
             _record_profile(user, profile, profile_changes)

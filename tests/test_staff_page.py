@@ -50,6 +50,7 @@ def change_data(user, **overrides) -> dict:
         "email": user.email,
         "position": profile.position,
         "nip": profile.nip,
+        **({"responsible_head": "on"} if profile.responsible_head else {}),
         **{f"role_{code}": "on" for code in roles},
     }
     data.update(overrides)
@@ -157,6 +158,23 @@ def test_a_change_of_role_position_and_nip_is_one_event_and_roles_that_see_all_w
     assert outer.filter(object_type="auth.User").count() == 1
     page = client.get(response.url).content.decode()
     assert "awaits a head's confirmation" in page
+
+
+def test_the_administrator_names_the_penanggung_jawab_as_a_staff_change(office, administrator):
+    client = english_client(administrator)
+    before = last_pk()
+
+    response = client.post(
+        reverse("people:change", args=[office.head.pk]),
+        change_data(office.head, responsible_head="on"),
+    )
+
+    assert response.status_code == 302
+    assert StaffProfile.objects.get(user=office.head).responsible_head
+    change = AuditEvent.objects.get(pk__gt=before, action=Action.STAFF_CHANGED)
+    [effect] = change.details["effects"]
+    assert effect["object_type"] == "lk3_flow.StaffProfile"
+    assert effect["details"]["changes"] == {"responsible_head": [False, True]}
 
 
 def test_saving_an_unchanged_form_writes_nothing(office, administrator):

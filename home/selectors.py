@@ -19,6 +19,7 @@ from flows.flows import CaseFlow
 from flows.selectors import inbox_tasks, queue_tasks, task_rows, tasks_visible_to
 from lk3_flow.choices import CaseStatus, ProblemCategory, Stage
 from lk3_flow.models import Case, CounselingSession, Partner
+from lk3_flow.selectors import overdue
 from permissions.roles import HEAD, ROLES
 from permissions.selectors import counselors, pending_role_requests
 
@@ -68,15 +69,24 @@ def _head_nodes() -> list[Any]:
 
 
 def decisions_waiting_for(user: AbstractBaseUser) -> Shortlist:
-    """The head steps the person may decide, in the queue or already taken by them, oldest first."""
+    """The head steps the person may decide, in the queue or already taken by them: the overdue
+    ones first, longest overdue first, then the others oldest first.
+
+    Two short reads rather than one sort: the overdue ones are read in the order of the cases'
+    due-date index and the others in the order tasks were made, each stopping at the shortlist's
+    length, where ordering every decision by its case's due date would sort them all.
+    """
     tasks = (queue_tasks(CaseFlow, user) | inbox_tasks(CaseFlow, user)).filter(
         flow_task__in=_head_nodes()
     )
-    return _shortlist(
-        tasks_visible_to(user, tasks)
-        .select_related("process__case__client")
-        .order_by("created", "pk")
+    visible = tasks_visible_to(user, tasks).select_related("process__case__client")
+    late = overdue("process__case__")
+    rows = list(
+        visible.filter(late).order_by(F("process__case__due_at").asc(), "pk")[:SHORTLIST_LENGTH]
     )
+    if len(rows) < SHORTLIST_LENGTH:
+        rows += visible.exclude(late).order_by("created", "pk")[: SHORTLIST_LENGTH - len(rows)]
+    return Shortlist(rows=rows, total=visible.count())
 
 
 def tasks_of(user: AbstractBaseUser) -> Shortlist:

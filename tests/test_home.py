@@ -88,6 +88,16 @@ def test_the_heads_decisions_come_oldest_first_with_sensitive_clients_masked(cli
     assert "Counselor assignment" in page
 
 
+def test_the_heads_overdue_decisions_come_first_longest_overdue_first(client, office):
+    on_time = office.register(full_name="Dewi Lestari")
+    late, later = office.register(full_name="Asep Saepudin"), office.register(full_name="Iis")
+    now = timezone.now()
+    Case.objects.filter(pk=late.pk).update(due_at=now - datetime.timedelta(days=1))
+    Case.objects.filter(pk=later.pk).update(due_at=now - datetime.timedelta(days=3))
+    page = home_of(client, office.head)
+    assert page.index(later.number) < page.index(late.number) < page.index(on_time.number)
+
+
 def test_the_head_sees_overdue_work_per_counselor_and_the_office_in_charts(client, office):
     late = office.assess(office.assign(office.register(full_name="Lilis Nurlaela")))
     office.assign(office.register(full_name="Iis Suryani", problem_categories=["parenting"]))

@@ -61,6 +61,14 @@ def test_the_inbox_puts_returned_work_first_and_filters_by_priority(office):
     oldest = client.get(reverse("case:inbox"), {"order": "oldest"}).content.decode()
     assert numbers_in(oldest, [low, high, returned]) == [returned.number, low.number, high.number]
 
+    Case.objects.filter(pk=low.pk).update(due_at=timezone.now() - datetime.timedelta(days=1))
+    late_first = client.get(reverse("case:inbox")).content.decode()
+    assert numbers_in(late_first, [low, high, returned]) == [
+        low.number,
+        returned.number,
+        high.number,
+    ]
+
 
 @pytest.mark.parametrize(
     "query",

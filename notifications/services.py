@@ -24,6 +24,7 @@ from lk3_flow.choices import CaseStatus, Stage
 from lk3_flow.models import Case
 from permissions.roles import HEAD
 from permissions.selectors import users_with_role
+from workdays.selectors import office_calendar
 
 from . import messages
 from .models import Kind, Notification, Preference
@@ -287,9 +288,12 @@ def _is_responsible(user: AbstractBaseUser) -> bool:
 
 
 def send_daily_digest(*, now: datetime.datetime | None = None) -> int:
-    """Each head's morning figures, once a day on weekdays from DIGEST_HOUR: counts only."""
+    """Each head's morning figures, once a working day from DIGEST_HOUR: counts only. Not on
+    weekends, national holidays, cuti bersama or the office's own days off (`workdays`)."""
     now = timezone.localtime(now or timezone.now())
-    if now.weekday() >= 5 or now.hour < settings.NOTIFICATION_DIGEST_HOUR:
+    if now.hour < settings.NOTIFICATION_DIGEST_HOUR:
+        return 0
+    if not office_calendar().is_working_day(now.date()):
         return 0
     open_cases = Case.objects.filter(status=CaseStatus.OPEN)
     figures = {

@@ -190,7 +190,7 @@ def test_two_schedulers_at_once_fire_each_timer_once():
         assert told(office.counselor, Kind.OVERDUE).filter(case=case).count() == 1
 
 
-def test_the_daily_digest_goes_to_heads_once_a_day_with_counts_only(office):
+def test_the_daily_digest_goes_to_heads_once_a_working_day_with_counts_only(office):
     office.register(full_name="Dewi Lestari")
     morning = timezone.make_aware(datetime.datetime(2026, 12, 8, 8, 0))  # a Tuesday
     assert services.send_daily_digest(now=morning) == 1
@@ -202,6 +202,8 @@ def test_the_daily_digest_goes_to_heads_once_a_day_with_counts_only(office):
     assert services.send_daily_digest(now=saturday) == 0
     too_early = timezone.make_aware(datetime.datetime(2026, 12, 9, 6, 0))
     assert services.send_daily_digest(now=too_early) == 0
+    christmas = timezone.make_aware(datetime.datetime(2026, 12, 25, 8, 0))  # a Friday
+    assert services.send_daily_digest(now=christmas) == 0
 
 
 # --- The bell and its pages --------------------------------------------------------------------

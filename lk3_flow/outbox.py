@@ -81,13 +81,27 @@ def _after_failure(row: EmailDelivery, retry_at: Callable[[datetime.datetime], N
     retry_at(timezone.now() + datetime.timedelta(seconds=wait))
 
 
-def lost(pending: models.QuerySet, *, now: datetime.datetime) -> models.QuerySet:
-    """Of the rows that want sending, those the queue lost: never claimed a while after they
-    were made (`created_at`), or claimed by a worker that did not finish within the lease."""
+# Messages handed to the queue again per round: a backlog after an outage goes over a few rounds.
+REQUEUE_BATCH = 5000
+
+
+def requeue(
+    pending: models.QuerySet,
+    *,
+    now: datetime.datetime,
+    enqueue: Callable[[list[int]], None],
+) -> int:
+    """Hand `enqueue` again, by id, the rows of `pending` (those that want sending) the queue
+    lost: never claimed a while after they were made (`created_at`), or claimed by a worker
+    that did not finish within the lease. Returns how many."""
     lease = _lease()
-    return pending.filter(emailed_at=None, email_failed_at=None).filter(
+    lost = pending.filter(emailed_at=None, email_failed_at=None).filter(
         Q(email_claimed_at=None, created_at__lt=now - lease) | Q(email_claimed_at__lt=now - lease)
     )
+    ids = list(lost.values_list("pk", flat=True)[:REQUEUE_BATCH])
+    if ids:
+        enqueue(ids)
+    return len(ids)
 
 
 def message_id(kind: str, pk: int) -> str:

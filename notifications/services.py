@@ -7,7 +7,6 @@ job queue after commit, at least once and at most once (`lk3_flow.outbox`).
 """
 
 import datetime
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,8 +27,6 @@ from workdays.selectors import office_calendar
 
 from . import messages
 from .models import Kind, Notification, Preference
-
-logger = logging.getLogger(__name__)
 
 # Steps where a head decides; every other open step waits on the case's counselor.
 HEAD_STAGES = frozenset(
@@ -180,12 +177,12 @@ def target_of(notification: Notification) -> str:
 
 
 def requeue_lost_emails(*, now: datetime.datetime | None = None) -> int:
-    """Hand the queue again the e-mails it lost (`lk3_flow.outbox.lost`)."""
-    pending = Notification.objects.filter(by_email=True)
-    ids = list(outbox.lost(pending, now=now or timezone.now()).values_list("pk", flat=True)[:5000])
-    with transaction.atomic():
-        _queue_emails(ids)
-    return len(ids)
+    """Hand the queue again the e-mails it lost (`lk3_flow.outbox.requeue`)."""
+    return outbox.requeue(
+        Notification.objects.filter(by_email=True),
+        now=now or timezone.now(),
+        enqueue=_queue_emails,
+    )
 
 
 def task_waiting(*, case: Case, stage: str, task_id: int, returned: bool, left: str = "") -> None:

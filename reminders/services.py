@@ -73,9 +73,7 @@ def remind_client(*, case: Case, actor: AbstractBaseUser, channel: str) -> Remin
         case=case, session=session, channel=channel, prepared_by=actor
     )
     if channel == Channel.EMAIL:
-        from .tasks import deliver_reminder
-
-        transaction.on_commit(lambda: deliver_reminder.enqueue(reminder.pk))
+        _queue_emails([reminder.pk])
     return reminder
 
 
@@ -127,12 +125,12 @@ def _email_of(reminder: Reminder) -> EmailMessage:
 
 
 def requeue_lost_emails(*, now: datetime.datetime | None = None) -> int:
-    """Hand the queue again the reminder e-mails it lost (`lk3_flow.outbox.lost`)."""
+    """Hand the queue again the reminder e-mails it lost (`lk3_flow.outbox.requeue`)."""
+    return outbox.requeue(_pending(), now=now or timezone.now(), enqueue=_queue_emails)
+
+
+def _queue_emails(reminder_ids: list[int]) -> None:
     from .tasks import deliver_reminder
 
-    lost = outbox.lost(_pending(), now=now or timezone.now())
-    ids = list(lost.values_list("pk", flat=True)[:5000])
-    with transaction.atomic():
-        for pk in ids:
-            transaction.on_commit(lambda pk=pk: deliver_reminder.enqueue(pk))
-    return len(ids)
+    for pk in reminder_ids:
+        transaction.on_commit(lambda pk=pk: deliver_reminder.enqueue(pk))

@@ -97,6 +97,8 @@ def notify_all(events: Sequence[Event]) -> int:
                         by_email=by_email,
                     )
                 )
+    if not rows:
+        return 0
     told_before = set(
         Notification.objects.filter(
             event_key__in={row.event_key for row in rows},

@@ -46,6 +46,12 @@ class Action(models.TextChoices):
     ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
     NOTE_ADDED = "note_added", _("Case note added")
     CONTACT_LOGGED = "contact_logged", _("Contact recorded")
+    PLAN_CHANGE_PROPOSED = "plan_change_proposed", _("Case plan change proposed")
+    PLAN_CHANGE_REVIEWED = "plan_change_reviewed", _("Case plan change decided")
+    DESK_SERVICE_RECORDED = "desk_service_recorded", _("Consultation or information recorded")
+    DESK_SERVICE_CONVERTED = "desk_service_converted", _("Consultation turned into a case")
+    OUTREACH_EVENT_RECORDED = "outreach_event_recorded", _("Outreach event recorded")
+    OUTREACH_EVENT_CHANGED = "outreach_event_changed", _("Outreach event changed")
 
 
 class AuditEvent(models.Model):

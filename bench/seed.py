@@ -25,7 +25,7 @@ from audit.sealing import seal_pending
 from flows.flows import CaseFlow
 from letters.models import Letter, LetterKind, LetterNumber, NumberStatus
 from lk3_flow import deadlines
-from lk3_flow.choices import CaseStatus, NextStep, Priority, ReferralStatus, Stage
+from lk3_flow.choices import HEAD_STAGES, CaseStatus, NextStep, Priority, ReferralStatus, Stage
 from lk3_flow.models import (
     Case,
     Client,
@@ -53,12 +53,6 @@ STAGES = [  # (stage, share of cases)
     (Stage.CLOSED, 25),
     (Stage.WITHDRAWN, 5),
 ]
-HEAD_STAGES = {
-    Stage.ASSIGN_COUNSELOR,
-    Stage.APPROVE_ASSESSMENT,
-    Stage.APPROVE_REFERRAL,
-    Stage.APPROVE_CLOSURE,
-}
 
 
 def _batches(rows: list, size: int = BATCH) -> Iterator[list]:

@@ -1,11 +1,16 @@
 """The life of a case at an LK3, declared as one process.
 
 Read it top to bottom: a case is registered, a counselor is assigned, the counselor assesses and
-the head approves or returns the assessment, then counseling sessions follow until the counselor
-proposes a referral or a closure, which the head approves or returns. The head may withdraw a
-case at any stage (`flows.services.withdraw_case`); a closed case can be reopened as a new one.
+plans, and the head approves or returns the assessment. Then the services of the plan follow,
+one after another as the counselor chooses after each: counseling sessions, home visits and
+accompaniments (each prepared, assigned by letter, then reported), a protection (proposed,
+approved by the head, its placement letter sent, its end recorded), a consultation, a referral
+(approved by the head, answered by the partner), until the counselor proposes closure, which the
+head approves or returns. The head may withdraw a case at any stage
+(`flows.services.withdraw_case`); a closed case can be reopened as a new one.
 """
 
+import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +24,9 @@ from lk3_flow.choices import NextStep, Stage
 from lk3_flow.models import CounselingSession
 from notifications import services as notifications
 from permissions.roles import MANAGE_CASE, REGISTER_CASE
+from workdays.selectors import end_of_day
 
-from . import nodes, views
+from . import activity_views, nodes, views
 from .models import CaseProcess
 
 
@@ -100,10 +106,100 @@ class CaseFlow(flow.Flow):
     )
     choose_next_step = (
         flow.Switch()
-        .Annotation(title=_("Step after the session"))
+        .Annotation(title=_("Next service, as the counselor chose"))
+        .Case(this.prepare_home_visit, this.wants_home_visit)
+        .Case(this.prepare_accompaniment, this.wants_accompaniment)
+        .Case(this.propose_protection, this.wants_protection)
+        .Case(this.consultation, this.wants_consultation)
         .Case(this.propose_referral, this.wants_referral)
         .Case(this.propose_closure, this.wants_closure)
         .Default(this.counseling)
+    )
+
+    prepare_home_visit = (
+        nodes.CounselorTask(activity_views.PrepareHomeVisitView.as_view())
+        .Annotation(title=_("Home visit preparation"))
+        .Assign(this.case_counselor)
+        .onCreate(this.enter_stage)
+        .Next(this.home_visit_letter)
+    )
+    home_visit_letter = (
+        flow.Function(this.issue_home_visit_letter)
+        .Annotation(title=_("Letter of assignment for the home visit"))
+        .Next(this.home_visit)
+    )
+    home_visit = (
+        nodes.CounselorTask(activity_views.HomeVisitReportView.as_view())
+        .Annotation(title=_("Home visit report"))
+        .Assign(this.case_counselor)
+        .onCreate(this.enter_stage)
+        .Next(this.choose_next_step)
+    )
+
+    prepare_accompaniment = (
+        nodes.CounselorTask(activity_views.PrepareAccompanimentView.as_view())
+        .Annotation(title=_("Accompaniment preparation"))
+        .Assign(this.case_counselor)
+        .onCreate(this.enter_stage)
+        .Next(this.accompaniment_letter)
+    )
+    accompaniment_letter = (
+        flow.Function(this.issue_accompaniment_letter)
+        .Annotation(title=_("Letter of assignment for the accompaniment"))
+        .Next(this.accompaniment)
+    )
+    accompaniment = (
+        nodes.CounselorTask(activity_views.AccompanimentReportView.as_view())
+        .Annotation(title=_("Accompaniment report"))
+        .Assign(this.case_counselor)
+        .onCreate(this.enter_stage)
+        .Next(this.accompaniment_certificate)
+    )
+    accompaniment_certificate = (
+        flow.Function(this.issue_accompaniment_certificate)
+        .Annotation(title=_("Certificate of accompaniment"))
+        .Next(this.choose_next_step)
+    )
+
+    propose_protection = (
+        nodes.CounselorTask(activity_views.ProposeProtectionView.as_view())
+        .Annotation(title=_("Protection proposal"))
+        .Assign(this.case_counselor)
+        .onCreate(this.enter_stage)
+        .Next(this.approve_protection)
+    )
+    approve_protection = (
+        nodes.HeadTask(views.ReviewProtectionView.as_view())
+        .Annotation(title=_("Protection approval"))
+        .Permission(MANAGE_CASE)
+        .onCreate(this.enter_stage)
+        .Next(this.check_protection)
+    )
+    check_protection = (
+        flow.If(this.is_protection_approved)
+        .Annotation(title=_("Protection approved?"))
+        .Then(this.placement_letter)
+        .Else(this.counseling, task_data=this.protection_return_note)
+    )
+    placement_letter = (
+        flow.Function(this.issue_placement_letter)
+        .Annotation(title=_("Placement letter to the receiving institution"))
+        .Next(this.protection)
+    )
+    protection = (
+        nodes.CounselorTask(activity_views.EndProtectionView.as_view())
+        .Annotation(title=_("Protection placement"))
+        .Assign(this.case_counselor)
+        .onCreate(this.enter_stage)
+        .Next(this.choose_next_step)
+    )
+
+    consultation = (
+        nodes.CounselorTask(activity_views.ConsultationView.as_view())
+        .Annotation(title=_("Consultation or information"))
+        .Assign(this.case_counselor)
+        .onCreate(this.enter_stage)
+        .Next(this.choose_next_step)
     )
 
     propose_referral = (
@@ -191,17 +287,15 @@ class CaseFlow(flow.Flow):
     def enter_stage(self, activation: Any) -> None:
         """Every waiting task, also another session or a returned proposal, restarts the clock.
 
-        A counseling step is due when the latest session scheduled the next one: after a session
-        that is the one just recorded, which costs no query.
+        A step whose record sets a day ahead is due that day (`deadlines.due_at`): a counseling
+        step when the latest session scheduled the next one (after a session, the one just
+        recorded, which costs no query), a visit's or an accompaniment's report on its planned
+        day, a placement at its planned end.
         """
         stage = activation.flow_task.name
-        next_session_at = None
-        if stage == Stage.COUNSELING:
-            session = _session_just_recorded(activation)
-            next_session_at = session.next_session_at if session is not None else None
         case = activation.process.case
         left = case.stage
-        services.enter_stage(case, stage, next_session_at=next_session_at)
+        services.enter_stage(case, stage, expected_at=_expected_at(activation, stage))
         notifications.task_waiting(
             case=case,
             stage=stage,
@@ -213,11 +307,29 @@ class CaseFlow(flow.Flow):
     def is_assessment_approved(self, activation: Any) -> bool:
         return selectors.assessment_approved(activation.process.case)
 
+    def wants_home_visit(self, activation: Any) -> bool:
+        return _counselor_chose(activation, NextStep.HOME_VISIT)
+
+    def wants_accompaniment(self, activation: Any) -> bool:
+        return _counselor_chose(activation, NextStep.ACCOMPANIMENT)
+
+    def wants_protection(self, activation: Any) -> bool:
+        return _counselor_chose(activation, NextStep.PROTECTION)
+
+    def wants_consultation(self, activation: Any) -> bool:
+        return _counselor_chose(activation, NextStep.CONSULTATION)
+
     def wants_referral(self, activation: Any) -> bool:
-        return _session_wants(activation, NextStep.PROPOSE_REFERRAL)
+        return _counselor_chose(activation, NextStep.PROPOSE_REFERRAL)
 
     def wants_closure(self, activation: Any) -> bool:
-        return _session_wants(activation, NextStep.PROPOSE_CLOSURE)
+        return _counselor_chose(activation, NextStep.PROPOSE_CLOSURE)
+
+    def is_protection_approved(self, activation: Any) -> bool:
+        return selectors.protection_approved(activation.process.case)
+
+    def protection_return_note(self, activation: Any) -> dict[str, object]:
+        return selectors.return_note(selectors.latest_protection(activation.process.case))
 
     def is_referral_approved(self, activation: Any) -> bool:
         return selectors.referral_approved(activation.process.case)
@@ -272,6 +384,33 @@ class CaseFlow(flow.Flow):
             referral=selectors.latest_referral(case),
         )
 
+    def issue_home_visit_letter(self, activation: Any) -> None:
+        self._issue_activity_letter(activation, LetterKind.HOME_VISIT_ASSIGNMENT)
+
+    def issue_accompaniment_letter(self, activation: Any) -> None:
+        self._issue_activity_letter(activation, LetterKind.ACCOMPANIMENT_ASSIGNMENT)
+
+    def issue_accompaniment_certificate(self, activation: Any) -> None:
+        self._issue_activity_letter(activation, LetterKind.ACCOMPANIMENT_CERTIFICATE)
+
+    def issue_placement_letter(self, activation: Any) -> None:
+        case = activation.process.case
+        issue_letter(
+            LetterKind.PROTECTION_PLACEMENT,
+            case,
+            signer=acting_person(activation),
+            activity=selectors.latest_protection(case),
+        )
+
+    def _issue_activity_letter(self, activation: Any, kind: str) -> None:
+        """A letter about the visit or accompaniment the person's step just prepared or reported."""
+        issue_letter(
+            kind,
+            activation.process.case,
+            signer=acting_person(activation),
+            activity=activation.process.just_recorded,
+        )
+
     def issue_completion_letter(self, activation: Any) -> None:
         case = activation.process.case
         issue_letter(
@@ -307,6 +446,25 @@ def _session_just_recorded(activation: Any) -> Any:
     return recorded
 
 
-def _session_wants(activation: Any, step: NextStep) -> bool:
-    session = _session_just_recorded(activation)
-    return session is not None and session.next_step == step
+def _counselor_chose(activation: Any, step: NextStep) -> bool:
+    """What the person's step just recorded (a session, or another service) says comes next."""
+    recorded = getattr(activation.process, "just_recorded", None)
+    if recorded is None or not hasattr(recorded, "next_step"):
+        recorded = _session_just_recorded(activation)
+    return recorded is not None and recorded.next_step == step
+
+
+def _expected_at(activation: Any, stage: str) -> datetime.datetime | None:
+    """The day the record behind the new step sets ahead for it, if any (`enter_stage`)."""
+    if stage == Stage.COUNSELING:
+        session = _session_just_recorded(activation)
+        return session.next_session_at if session is not None else None
+    recorded = getattr(activation.process, "just_recorded", None)
+    planned = {
+        Stage.HOME_VISIT: "planned_on",
+        Stage.ACCOMPANIMENT: "planned_on",
+        Stage.PROTECTION: "planned_end_on",
+    }.get(stage)
+    if planned is None or recorded is None or not hasattr(recorded, planned):
+        return None
+    return end_of_day(getattr(recorded, planned))

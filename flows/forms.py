@@ -334,14 +334,34 @@ class ReviewForm(forms.Form):
         return self.cleaned_data["decision"] == self.APPROVE
 
 
-class CounselingSessionForm(PersonConcernedForm, forms.ModelForm):
-    person_concerned = person_concerned_field()
-    next_step = forms.ChoiceField(
+def next_step_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
         label=_("Next step"),
         choices=NextStep.choices,
         initial=NextStep.ANOTHER_SESSION,
         widget=forms.RadioSelect,
     )
+
+
+class NextStepForm(forms.BaseForm):
+    """A report after which the counselor chooses the next service, among those `next_steps`
+    offers (the case plan's, `flows.selectors.next_steps_offered`); a step it does not offer is
+    "not one of the choices"."""
+
+    def __init__(self, *args: Any, next_steps: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if next_steps is not None:
+            field = self.fields["next_step"]
+            field.choices = [
+                (value, label) for value, label in field.choices if value in next_steps
+            ]
+            if field.initial not in next_steps:
+                field.initial = next_steps[0] if next_steps else None
+
+
+class CounselingSessionForm(NextStepForm, PersonConcernedForm, forms.ModelForm):
+    person_concerned = person_concerned_field()
+    next_step = next_step_field()
 
     class Meta:
         model = CounselingSession

@@ -21,6 +21,7 @@ from audit import services as audit
 from audit.models import Action
 from letters.selectors import letters_readable_by
 from lk3_flow import selectors, services
+from lk3_flow.choices import next_steps_for
 from lk3_flow.models import Case
 from permissions.roles import HEAD
 from permissions.selectors import users_with_role
@@ -52,7 +53,11 @@ class CaseTaskView(
         return context
 
     def record(self, form: Any) -> object:
-        """The domain write of this task, returning what it recorded; subclasses define it."""
+        """The domain write of this task, returning what it recorded; subclasses define it.
+
+        What it returns is handed to the automatic steps that follow (`keep_for_the_flow`): the
+        letters and the choice of the next step read it there.
+        """
         raise TypeError(f"{type(self).__name__} must define record()")
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -89,6 +94,7 @@ class DecisionPageMixin:
         case = selectors.case_with_records(self.case.pk)
         context.update(
             file=case,
+            history=selectors.service_history(case),
             earlier_returns=selectors.returns_of(case),
             letters=letters_readable_by(self.request.user, case).order_by("issued_on", "pk"),
         )
@@ -208,13 +214,14 @@ class ReviewTaskView(DecisionPageMixin, CaseTaskView):
             "assessment": context["file"].assessments.all(),
             "referral": context["file"].referrals.all(),
             "closure": context["file"].closures.all(),
+            "protection": context["file"].protections.all(),
         }[self.proposal_kind]
         context["proposal"] = records[len(records) - 1] if records else None
         context["proposal_kind"] = self.proposal_kind
         return context
 
-    def record(self, form: forms.ReviewForm) -> None:
-        self.review_service(
+    def record(self, form: forms.ReviewForm) -> object:
+        return self.review_service(
             case=self.case,
             reviewer=self.request.user,
             approved=form.approved,
@@ -237,6 +244,11 @@ class ReviewClosureView(ReviewTaskView):
     proposal_kind = "closure"
 
 
+class ReviewProtectionView(ReviewTaskView):
+    review_service = staticmethod(services.review_protection)
+    proposal_kind = "protection"
+
+
 class PersonConcernedMixin:
     """The task's form offers the members of this case's client's household."""
 
@@ -244,7 +256,14 @@ class PersonConcernedMixin:
         return {**super().get_form_kwargs(), "case": self.case}
 
 
-class CounselingSessionView(PersonConcernedMixin, CaseTaskView):
+class NextStepMixin:
+    """The task's form offers the next steps of the case plan."""
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "next_steps": next_steps_for(None)}
+
+
+class CounselingSessionView(NextStepMixin, PersonConcernedMixin, CaseTaskView):
     form_class = forms.CounselingSessionForm
 
     def record(self, form: forms.CounselingSessionForm) -> object:

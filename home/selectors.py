@@ -17,26 +17,15 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from flows.flows import CaseFlow
 from flows.selectors import inbox_tasks, queue_tasks, task_rows, tasks_visible_to
-from lk3_flow.choices import CaseStatus, ProblemCategory, Stage
+from lk3_flow.choices import HEAD_STAGES, OPEN_STAGES, CaseStatus, ProblemCategory
 from lk3_flow.models import Case, CounselingSession, Partner
 from lk3_flow.selectors import overdue
 from permissions.roles import HEAD, ROLES
 from permissions.selectors import counselors, pending_role_requests
 
 SHORTLIST_LENGTH = 10
-# The stages at which a case waits on its counselor; the others wait on a head.
-COUNSELOR_STAGES = frozenset(
-    {
-        Stage.ASSESSMENT,
-        Stage.COUNSELING,
-        Stage.PROPOSE_REFERRAL,
-        Stage.PARTNER_RESPONSE,
-        Stage.PROPOSE_CLOSURE,
-    }
-)
-OPEN_STAGES = tuple(
-    stage for stage in Stage if stage not in (Stage.INTAKE, Stage.CLOSED, Stage.WITHDRAWN)
-)
+# The stages at which a case waits on its counselor.
+COUNSELOR_STAGES = frozenset(OPEN_STAGES) - HEAD_STAGES
 
 
 @dataclass(frozen=True)

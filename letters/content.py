@@ -11,15 +11,38 @@ from typing import Any
 from django.utils import timezone
 
 from lk3_flow.choices import RELATIONSHIP_TERMS
-from lk3_flow.models import Case, Closure, CounselingSession, HouseholdMember, Referral
+from lk3_flow.models import (
+    Activity,
+    Case,
+    Closure,
+    CounselingSession,
+    HouseholdMember,
+    Referral,
+)
 from lk3_flow.selectors import address_of, age_on, is_minor, latest_assessment
 
 from .models import InstitutionProfile, LetterKind
 
 # Which letters are written as a letter to someone (Nomor/Sifat/Lampiran/Hal and "Yth."); the
 # others are certificates with a centred title.
-ADDRESSED = {LetterKind.COUNSELING_INVITATION, LetterKind.REFERRAL}
-ALWAYS_CONFIDENTIAL = {LetterKind.ASSESSMENT_REPORT, LetterKind.REFERRAL}
+ADDRESSED = {
+    LetterKind.COUNSELING_INVITATION,
+    LetterKind.REFERRAL,
+    LetterKind.PROTECTION_PLACEMENT,
+}
+# A placement says where a person at risk is kept safe: it is never an ordinary letter.
+ALWAYS_CONFIDENTIAL = {
+    LetterKind.ASSESSMENT_REPORT,
+    LetterKind.REFERRAL,
+    LetterKind.PROTECTION_PLACEMENT,
+}
+# Letters about a service activity (`lk3_flow.models.Activity`), read from its record.
+ABOUT_ACTIVITY = {
+    LetterKind.HOME_VISIT_ASSIGNMENT,
+    LetterKind.ACCOMPANIMENT_ASSIGNMENT,
+    LetterKind.ACCOMPANIMENT_CERTIFICATE,
+    LetterKind.PROTECTION_PLACEMENT,
+}
 
 SUBJECTS = {
     LetterKind.REGISTRATION_RECEIPT: "Tanda Bukti Pendaftaran",
@@ -29,6 +52,10 @@ SUBJECTS = {
     LetterKind.COUNSELING_INVITATION: "Undangan Sesi Konseling",
     LetterKind.REFERRAL: "Rujukan Klien",
     LetterKind.SERVICE_COMPLETION: "Surat Keterangan Selesai Layanan",
+    LetterKind.HOME_VISIT_ASSIGNMENT: "Surat Tugas Kunjungan Rumah",
+    LetterKind.ACCOMPANIMENT_ASSIGNMENT: "Surat Tugas Pendampingan",
+    LetterKind.ACCOMPANIMENT_CERTIFICATE: "Surat Keterangan Pendampingan",
+    LetterKind.PROTECTION_PLACEMENT: "Permohonan Penempatan Perlindungan Sementara",
 }
 
 
@@ -103,6 +130,7 @@ def draft(
     session: CounselingSession | None = None,
     referral: Referral | None = None,
     closure: Closure | None = None,
+    activity: Activity | None = None,
     on: datetime.date | None = None,
 ) -> LetterDraft:
     """The draft of a letter of `kind` about `case`, from the records the step produced, as it
@@ -126,4 +154,9 @@ def draft(
         letter.records["closure"] = closure
     elif kind in (LetterKind.REGISTRATION_RECEIPT, LetterKind.SERVICE_CONSENT):
         letter.copies = ["Arsip"]
+    if kind in ABOUT_ACTIVITY:
+        letter.records["activity"] = activity
+        letter.records["concerned"] = person_concerned(activity.person_concerned, on)
+    if kind == LetterKind.PROTECTION_PLACEMENT:
+        letter.addressee = [f"Pimpinan {activity.institution_name}", activity.institution_address]
     return letter

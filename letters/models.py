@@ -24,6 +24,13 @@ class LetterKind(models.TextChoices):
     COUNSELING_INVITATION = "counseling_invitation", _("Counseling invitation")
     REFERRAL = "referral", _("Referral letter")
     SERVICE_COMPLETION = "service_completion", _("Certificate of service completion")
+    HOME_VISIT_ASSIGNMENT = "home_visit_assignment", _("Letter of assignment for a home visit")
+    ACCOMPANIMENT_ASSIGNMENT = (
+        "accompaniment_assignment",
+        _("Letter of assignment for an accompaniment"),
+    )
+    ACCOMPANIMENT_CERTIFICATE = "accompaniment_certificate", _("Certificate of accompaniment")
+    PROTECTION_PLACEMENT = "protection_placement", _("Protection placement letter")
 
 
 class LetterStatus(models.TextChoices):

@@ -125,8 +125,32 @@ class Stage(models.TextChoices):
     PARTNER_RESPONSE = "partner_response", _("Referral partner's response")
     PROPOSE_CLOSURE = "propose_closure", _("Closure proposal")
     APPROVE_CLOSURE = "approve_closure", _("Closure approval")
+    PREPARE_HOME_VISIT = "prepare_home_visit", _("Home visit preparation")
+    HOME_VISIT = "home_visit", _("Home visit report")
+    PREPARE_ACCOMPANIMENT = "prepare_accompaniment", _("Accompaniment preparation")
+    ACCOMPANIMENT = "accompaniment", _("Accompaniment report")
+    PROPOSE_PROTECTION = "propose_protection", _("Protection proposal")
+    APPROVE_PROTECTION = "approve_protection", _("Protection approval")
+    PROTECTION = "protection", _("Protection placement")
+    CONSULTATION = "consultation", _("Consultation or information")
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The stages at which a case waits on a head's decision; at the other open stages it waits on
+# its counselor.
+HEAD_STAGES = frozenset(
+    {
+        Stage.ASSIGN_COUNSELOR,
+        Stage.APPROVE_ASSESSMENT,
+        Stage.APPROVE_REFERRAL,
+        Stage.APPROVE_CLOSURE,
+        Stage.APPROVE_PROTECTION,
+    }
+)
+OPEN_STAGES = tuple(
+    stage for stage in Stage if stage not in (Stage.INTAKE, Stage.CLOSED, Stage.WITHDRAWN)
+)
 
 
 class Review(models.TextChoices):
@@ -145,11 +169,72 @@ class SessionType(models.TextChoices):
 
 
 class NextStep(models.TextChoices):
-    """What the counselor wants after recording a session."""
+    """What the counselor chooses after a session or any other service given in a case."""
 
     ANOTHER_SESSION = "another_session", _("Another counseling session")
+    HOME_VISIT = "home_visit", _("A home visit")
+    ACCOMPANIMENT = "accompaniment", _("Accompaniment to an institution")
+    PROTECTION = "protection", _("Propose protection (a safe placement)")
+    CONSULTATION = "consultation", _("Consultation or information")
     PROPOSE_REFERRAL = "propose_referral", _("Propose a referral")
     PROPOSE_CLOSURE = "propose_closure", _("Propose closure")
+
+
+# The service of the case plan each next step gives; closure serves no service and is always
+# offered.
+SERVICE_OF_NEXT_STEP = {
+    NextStep.ANOTHER_SESSION: {Service.COUNSELING},
+    NextStep.HOME_VISIT: {Service.OUTREACH},
+    NextStep.ACCOMPANIMENT: {Service.ACCOMPANIMENT},
+    NextStep.PROTECTION: {Service.PROTECTION},
+    NextStep.CONSULTATION: {Service.CONSULTATION, Service.INFORMATION},
+    NextStep.PROPOSE_REFERRAL: {Service.REFERRAL},
+}
+
+
+def next_steps_for(planned_services: set[str] | None) -> list[str]:
+    """The next steps a case plan of `planned_services` offers, in the list's order: those that
+    give one of its services, and closure. A case without a plan (`None`) is offered all."""
+    if planned_services is None:
+        return list(NextStep.values)
+    return [
+        step
+        for step in NextStep.values
+        if step == NextStep.PROPOSE_CLOSURE or SERVICE_OF_NEXT_STEP[step] & planned_services
+    ]
+
+
+class InstitutionKind(models.TextChoices):
+    """Where a counselor accompanies a client (pendampingan)."""
+
+    POLICE = "police", _("Police")
+    COURT = "court", _("District court")
+    RELIGIOUS_COURT = "religious_court", _("Religious court")
+    HOSPITAL = "hospital", _("Hospital or health centre")
+    SCHOOL = "school", _("School")
+    OTHER = "other", _("Other institution")
+
+
+class Placement(models.TextChoices):
+    """Where a client is kept safe (perlindungan)."""
+
+    SAFE_HOUSE = "safe_house", _("Safe house (rumah aman)")
+    RELATIVES = "relatives", _("With relatives")
+    INSTITUTION = "institution", _("Social welfare institution")
+
+
+class ConsultationKind(models.TextChoices):
+    CONSULTATION = "consultation", _("Consultation")
+    INFORMATION = "information", _("Information")
+
+
+class ContactChannel(models.TextChoices):
+    """How a conversation with the client took place."""
+
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    MESSAGE = "message", _("Message")
+    LETTER = "letter", _("Letter")
 
 
 class PartnerCategory(models.TextChoices):

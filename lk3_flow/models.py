@@ -13,9 +13,13 @@ from .choices import (
     CaseStatus,
     ClientKind,
     ClosureReason,
+    ConsultationKind,
+    ContactChannel,
+    InstitutionKind,
     IntakeChannel,
     NextStep,
     PartnerCategory,
+    Placement,
     Priority,
     ReferralStatus,
     Relationship,
@@ -487,3 +491,114 @@ class CounselorChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.previous} → {self.new}"
+
+
+# The services given within a case besides counseling and referral, each a step of the flow: a
+# home visit and an accompaniment are prepared (their letter of assignment is issued on what the
+# preparation says) and then reported; a protection is proposed, approved by the head, and its
+# end recorded; a consultation is recorded once. Each report says what the counselor chose next.
+
+
+class Activity(TimeStamped):
+    """What every service activity of a case records: whose, about whom, and what comes next."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="%(class)ss")
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("counselor"),
+    )
+    person_concerned = person_concerned_field()
+    # Empty while the activity is prepared and not yet reported.
+    next_step = models.CharField(
+        _("next step"), max_length=30, choices=NextStep.choices, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+class HomeVisit(Activity):
+    """Penjangkauan: a visit to the client's home or wherever the family can be found."""
+
+    planned_on = BoundedDateField(_("planned date"))
+    place = models.CharField(_("place"), max_length=300)
+    purpose = LimitedTextField(_("purpose of the visit"), max_length=NOTE_LENGTH)
+    visited_on = BoundedDateField(_("date of the visit"), null=True, blank=True)
+    persons_met = models.CharField(_("who was met"), max_length=300, blank=True)
+    findings = LimitedTextField(_("findings"), max_length=REPORT_LENGTH, blank=True)
+
+    class Meta:
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+        ordering = ["planned_on", "id"]
+        indexes = [models.Index(fields=["case", "planned_on"], name="lk3_visit_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.planned_on}"
+
+
+class Accompaniment(Activity):
+    """Pendampingan: going with the client to the police, a court, a hospital or a school."""
+
+    institution_kind = models.CharField(
+        _("kind of institution"), max_length=20, choices=InstitutionKind.choices
+    )
+    institution_name = models.CharField(_("institution"), max_length=200)
+    purpose = LimitedTextField(_("purpose"), max_length=NOTE_LENGTH)
+    planned_on = BoundedDateField(_("planned date"))
+    accompanied_on = BoundedDateField(_("date of the accompaniment"), null=True, blank=True)
+    outcome = LimitedTextField(_("outcome"), max_length=NARRATIVE_LENGTH, blank=True)
+
+    class Meta:
+        verbose_name = _("accompaniment")
+        verbose_name_plural = _("accompaniments")
+        ordering = ["planned_on", "id"]
+        indexes = [models.Index(fields=["case", "planned_on"], name="lk3_accompaniment_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.planned_on}"
+
+
+class Protection(Activity, HeadReview):
+    """Perlindungan: a safe placement the head approves before it starts, until it ends."""
+
+    placement = models.CharField(_("placement"), max_length=20, choices=Placement.choices)
+    institution_name = models.CharField(_("receiving institution or family"), max_length=200)
+    institution_address = models.CharField(_("its address"), max_length=300)
+    reason = LimitedTextField(_("reason for protection"), max_length=NARRATIVE_LENGTH)
+    starts_on = BoundedDateField(_("start date"))
+    planned_end_on = BoundedDateField(_("planned end date"))
+    ended_on = BoundedDateField(_("end date"), null=True, blank=True)
+    outcome = LimitedTextField(
+        _("how the placement ended"), max_length=NARRATIVE_LENGTH, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("protection")
+        verbose_name_plural = _("protections")
+        ordering = ["starts_on", "id"]
+        indexes = [models.Index(fields=["case", "starts_on"], name="lk3_protection_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.starts_on}"
+
+
+class Consultation(Activity):
+    """Konsultasi or pemberian informasi within a case: one conversation and what was given."""
+
+    kind = models.CharField(_("service"), max_length=20, choices=ConsultationKind.choices)
+    held_at = BoundedDateTimeField(_("time"))
+    channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
+    topic = models.CharField(_("topic"), max_length=200)
+    given = LimitedTextField(_("advice or information given"), max_length=NARRATIVE_LENGTH)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["held_at", "id"]
+        indexes = [models.Index(fields=["case", "held_at"], name="lk3_consultation_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.held_at:%Y-%m-%d}"

@@ -7,17 +7,21 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    CharField,
+    DateTimeField,
     ExpressionWrapper,
     F,
     Max,
     Prefetch,
     Q,
     QuerySet,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -25,13 +29,17 @@ from regions.models import District, Village
 
 from .choices import CaseStatus, NextStep, ReferralStatus, Review
 from .models import (
+    Accompaniment,
     Assessment,
     Case,
     Client,
     Closure,
+    Consultation,
     CounselingSession,
+    HomeVisit,
     HouseholdMember,
     Partner,
+    Protection,
     Referral,
 )
 from .names import name_key, phone_key, word_keys
@@ -110,6 +118,26 @@ def referral_approved(case: Case) -> bool:
     return referral is not None and referral.status == ReferralStatus.SENT
 
 
+def latest_protection(case: Case) -> Protection | None:
+    return case.protections.order_by("-id").first()
+
+
+def protection_approved(case: Case) -> bool:
+    protection = latest_protection(case)
+    return protection is not None and protection.review == Review.APPROVED
+
+
+def awaiting_report(case: Case, kind: str) -> Any:
+    """The case's latest activity of `kind` (a `HISTORY_SOURCES` key) still without its report."""
+    model = HISTORY_SOURCES[kind][0]
+    return (
+        model.objects.filter(case=case, next_step="")
+        .select_related("person_concerned", "counselor")
+        .order_by("-id")
+        .first()
+    )
+
+
 def closure_approved(case: Case) -> bool:
     closure = latest_closure(case)
     return closure is not None and closure.review == Review.APPROVED
@@ -126,13 +154,14 @@ def returned_assessment(case: Case) -> Assessment | None:
     return assessment if assessment and assessment.review == Review.RETURNED else None
 
 
-Proposal = Assessment | Referral | Closure
+Proposal = Assessment | Referral | Closure | Protection
 
 # What a head can send back to the counselor, by the name a returned task's data keeps.
 RETURNABLE: dict[str, type[Proposal]] = {
     "assessment": Assessment,
     "referral": Referral,
     "closure": Closure,
+    "protection": Protection,
 }
 
 
@@ -190,6 +219,7 @@ def returns_of(case: Case) -> list[Return]:
             ("assessment", case.assessments.all()),
             ("referral", case.referrals.all()),
             ("closure", case.closures.all()),
+            ("protection", case.protections.all()),
         )
         for record in records
         if _was_returned(record)
@@ -374,10 +404,6 @@ def case_with_records(case_id: int) -> Case:
             "assessments__author",
             "assessments__reviewed_by",
             Prefetch(
-                "sessions",
-                queryset=CounselingSession.objects.select_related("counselor", "person_concerned"),
-            ),
-            Prefetch(
                 "referrals",
                 queryset=Referral.objects.select_related(
                     "partner", "proposed_by", "reviewed_by", "person_concerned"
@@ -385,6 +411,7 @@ def case_with_records(case_id: int) -> Case:
             ),
             "closures__proposed_by",
             "closures__reviewed_by",
+            "protections__reviewed_by",
             "reopenings",
             "counselor_changes__previous",
             "counselor_changes__new",
@@ -392,3 +419,57 @@ def case_with_records(case_id: int) -> Case:
         )
         .get(pk=case_id)
     )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One service given in a case, as its history lists it."""
+
+    kind: str
+    when: datetime.datetime
+    record: Any
+
+
+# Each kind of service the history lists: its records, the moment that orders it (held or else
+# planned), and what its row shows beside it.
+HISTORY_SOURCES: dict[str, tuple[type, Any, tuple[str, ...]]] = {
+    "session": (CounselingSession, Coalesce("held_at", "scheduled_at"), ("counselor",)),
+    "home_visit": (HomeVisit, Coalesce("visited_on", "planned_on"), ("counselor",)),
+    "accompaniment": (Accompaniment, Coalesce("accompanied_on", "planned_on"), ("counselor",)),
+    "protection": (Protection, F("starts_on"), ("counselor", "reviewed_by")),
+    "consultation": (Consultation, F("held_at"), ("counselor",)),
+}
+HISTORY_PAGE_SIZE = 10
+
+
+def service_history(case: Case, page_number: Any = 1) -> Page:
+    """The services given in the case, newest first, one page of them.
+
+    A case followed for years gathers hundreds of sessions and visits: the page reads the kinds,
+    ids and dates of all of them in one indexed union, and the records of only the page's ten.
+    """
+    moments = [
+        model.objects.filter(case=case)
+        .annotate(
+            kind=Value(kind, output_field=CharField()),
+            moment=Cast(moment, DateTimeField()),
+        )
+        .values_list("kind", "pk", "moment")
+        for kind, (model, moment, _related) in HISTORY_SOURCES.items()
+    ]
+    history = moments[0].union(*moments[1:], all=True).order_by("-moment", "-pk")
+    page = Paginator(history, HISTORY_PAGE_SIZE).get_page(page_number)
+    wanted: dict[str, list[int]] = {}
+    for kind, pk, _moment in page.object_list:
+        wanted.setdefault(kind, []).append(pk)
+    records = {
+        kind: HISTORY_SOURCES[kind][0]
+        .objects.select_related("person_concerned", *HISTORY_SOURCES[kind][2])
+        .in_bulk(pks)
+        for kind, pks in wanted.items()
+    }
+    page.object_list = [
+        HistoryEntry(kind=kind, when=moment, record=records[kind][pk])
+        for kind, pk, moment in page.object_list
+    ]
+    return page

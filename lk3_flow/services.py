@@ -33,14 +33,18 @@ from permissions.services import grant_case_file, revoke_case_file
 from . import deadlines, personal_data, selectors
 from .choices import CaseStatus, PartnerResponse, ReferralStatus, Review, Sex, Stage
 from .models import (
+    Accompaniment,
     Assessment,
     Case,
     Client,
     Closure,
+    Consultation,
     CounselingSession,
     CounselorChange,
+    HomeVisit,
     HouseholdMember,
     Partner,
+    Protection,
     Referral,
     Sequence,
 )
@@ -219,14 +223,12 @@ def link_process(case: Case, process: Any) -> None:
     case.save(update_fields=["process", "updated_at"])
 
 
-def enter_stage(
-    case: Case, stage: str, *, next_session_at: datetime.datetime | None = None
-) -> None:
+def enter_stage(case: Case, stage: str, *, expected_at: datetime.datetime | None = None) -> None:
     """The case waits at a new step (or another round of the same one), due by its deadline;
-    `next_session_at`, when the latest session scheduled one, sets a counseling step's."""
+    `expected_at`, the day the step's record sets ahead for it, sets the deadline to that day."""
     before = _case_state(case)
     case.stage = stage
-    case.due_at = deadlines.due_at(stage, case.priority, timezone.now(), next_session_at)
+    case.due_at = deadlines.due_at(stage, case.priority, timezone.now(), expected_at)
     case.overdue_reported_at = None
     _save_case(case, before, ["stage", "due_at", "overdue_reported_at"])
 
@@ -438,6 +440,117 @@ def review_closure(
     closure = _pending(case.closures, "review")
     _review(closure, reviewer=reviewer, approved=approved, comment=comment)
     return closure
+
+
+def _not_in_future(day: datetime.date | None, field_name: str) -> None:
+    """A report is written after the fact: what it records cannot have happened after today."""
+    if day is not None and day > jakarta_today():
+        raise ValidationError(
+            {field_name: _("This date is still to come; report it once it has passed.")}
+        )
+
+
+def _prepared(queryset: Any) -> Any:
+    """The case's activity of this kind that was prepared and waits for its report."""
+    activity = queryset.filter(next_step="").order_by("-id").first()
+    if activity is None:
+        raise ValidationError(_("There is no prepared activity awaiting its report."))
+    return activity
+
+
+def _create_activity(
+    model: type, *, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]
+) -> Any:
+    activity = model(case=case, counselor=counselor, **data)
+    activity.full_clean()
+    _check_person_concerned(case, activity.person_concerned)
+    activity.save()
+    return activity
+
+
+def _report_activity(activity: Any, data: dict[str, Any], date_field: str) -> Any:
+    for name, value in data.items():
+        setattr(activity, name, value)
+    activity.full_clean()
+    _not_in_future(getattr(activity, date_field), date_field)
+    activity.save()
+    return activity
+
+
+def prepare_home_visit(
+    *, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]
+) -> HomeVisit:
+    """Plan a home visit: its letter of assignment names the place and the date."""
+    return _create_activity(HomeVisit, case=case, counselor=counselor, data=data)
+
+
+def report_home_visit(
+    *, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]
+) -> HomeVisit:
+    return _report_activity(_prepared(case.homevisits), data, "visited_on")
+
+
+def prepare_accompaniment(
+    *, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]
+) -> Accompaniment:
+    """Plan an accompaniment: its letter of assignment names the institution and the date."""
+    return _create_activity(Accompaniment, case=case, counselor=counselor, data=data)
+
+
+def report_accompaniment(
+    *, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]
+) -> Accompaniment:
+    return _report_activity(_prepared(case.accompaniments), data, "accompanied_on")
+
+
+def propose_protection(
+    *, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]
+) -> Protection:
+    """Propose a safe placement; it starts only once the head has approved it."""
+    protection = Protection(case=case, counselor=counselor, **data)
+    if (
+        protection.starts_on
+        and protection.planned_end_on
+        and protection.planned_end_on < protection.starts_on
+    ):
+        raise ValidationError({"planned_end_on": _("The placement cannot end before it starts.")})
+    protection.full_clean()
+    _check_person_concerned(case, protection.person_concerned)
+    protection.save()
+    return protection
+
+
+def review_protection(
+    *, case: Case, reviewer: AbstractBaseUser, approved: bool, comment: str = ""
+) -> Protection:
+    protection = _pending(case.protections, "review")
+    _review(protection, reviewer=reviewer, approved=approved, comment=comment)
+    return protection
+
+
+def end_protection(*, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]) -> Protection:
+    """Record how and when an approved placement ended."""
+    protection = (
+        case.protections.filter(review=Review.APPROVED, next_step="").order_by("-id").first()
+    )
+    if protection is None:
+        raise ValidationError(_("There is no approved placement awaiting its end."))
+    ended_on = data.get("ended_on")
+    if ended_on is not None and ended_on < protection.starts_on:
+        raise ValidationError({"ended_on": _("The placement cannot end before it started.")})
+    return _report_activity(protection, data, "ended_on")
+
+
+def record_consultation(
+    *, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]
+) -> Consultation:
+    """A consultation or an information given within the case, recorded after the fact."""
+    held_at = data.get("held_at")
+    if held_at is not None and held_at > timezone.now():
+        raise ValidationError(
+            {"held_at": _("This time is still to come; record it once it has passed.")}
+        )
+    return _create_activity(Consultation, case=case, counselor=counselor, data=data)
 
 
 def close_case(case: Case) -> None:

@@ -110,6 +110,7 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
                 latest_contacts=casenotes.latest(casenotes.contacts_of(user, case)),
                 can_add_entries=casenotes.may_add_entries(user, case, self.access),
                 reminder_card=reminders.reminder_card(user, case, self.access),
+                history=selectors.service_history(case, self.request.GET.get("page")),
                 # Only a client without an open case can have been erased.
                 entries_erased=not is_open and casenotes.texts_erased(case),
             )

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from lk3_flow import outbox
-from lk3_flow.choices import CaseStatus, Stage
+from lk3_flow.choices import HEAD_STAGES, CaseStatus, Stage
 from lk3_flow.models import Case
 from permissions.roles import HEAD
 from permissions.selectors import users_with_role
@@ -28,15 +28,6 @@ from workdays.selectors import office_calendar
 from . import messages
 from .models import Kind, Notification, Preference
 
-# Steps where a head decides; every other open step waits on the case's counselor.
-HEAD_STAGES = frozenset(
-    {
-        Stage.ASSIGN_COUNSELOR,
-        Stage.APPROVE_ASSESSMENT,
-        Stage.APPROVE_REFERRAL,
-        Stage.APPROVE_CLOSURE,
-    }
-)
 # E-mails per job: one job per message would make ten thousand overdue reports ten thousand
 # rows of the queue.
 EMAILS_PER_JOB = 50

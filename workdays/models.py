@@ -20,6 +20,15 @@ DEFAULT_ALLOWANCES: dict[str, int] = {
     Stage.PARTNER_RESPONSE: 10,
     Stage.PROPOSE_CLOSURE: 3,
     Stage.APPROVE_CLOSURE: 2,
+    Stage.PREPARE_HOME_VISIT: 2,
+    Stage.HOME_VISIT: 10,
+    Stage.PREPARE_ACCOMPANIMENT: 2,
+    Stage.ACCOMPANIMENT: 10,
+    # Someone waits for a safe place: the proposal and the decision are a day's work each.
+    Stage.PROPOSE_PROTECTION: 1,
+    Stage.APPROVE_PROTECTION: 1,
+    Stage.PROTECTION: 30,
+    Stage.CONSULTATION: 5,
 }
 MAX_WORKING_DAYS = 250
 

@@ -64,7 +64,12 @@ TARGETS = {
     # A read of one case while another case's long letter renders: at most this much slower.
     "read_during_letter": 50.0,
     "due_timers_seconds": 10.0,
+    # The page of a case followed for years: 200 services given, its history paginated.
+    "long_case_page": 150.0,
+    # Recording a service activity against recording a counseling session, both through the flow.
+    "activity_ratio": 1.0,
 }
+LONG_CASE_SERVICES = 200
 DUE_TIMERS = 10_000
 PARALLEL_LETTERS = 50
 # The two cores are shared with whatever the database still does after the seed; the median of
@@ -790,6 +795,124 @@ def measure_task_completion(report: Report, seeded: dict) -> None:
     )
 
 
+def measure_activities(report: Report, seeded: dict) -> None:
+    """The page of a case with many services given, and what recording one of them costs."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from flows import services as flow_services
+    from lk3_flow import services
+    from lk3_flow.choices import ConsultationKind, ContactChannel, NextStep
+    from lk3_flow.models import Accompaniment, Case, Consultation, CounselingSession, HomeVisit
+    from tests.factories import session_data
+
+    counselor, head = seeded["people"]["counselor"][3], seeded["people"]["head"][0]
+    # One case for the page; then, for each side of the comparison, one per timed round (two
+    # warm-up rounds and one counted).
+    long_case, *cases = Case.objects.filter(counselor=counselor, stage="counseling").order_by("id")[
+        : 2 * (RUNS + 3) + 1
+    ]
+    now, today = timezone.now(), timezone.localdate()
+    each = {"case": long_case, "counselor": counselor, "next_step": NextStep.ANOTHER_SESSION}
+    per_kind = LONG_CASE_SERVICES // 4
+    CounselingSession.objects.bulk_create(
+        CounselingSession(scheduled_at=now, session_type="individual", notes="Sesi.", **each)
+        for _ in range(per_kind)
+    )
+    HomeVisit.objects.bulk_create(
+        HomeVisit(planned_on=today, place="Rumah klien", purpose="Kunjungan.", **each)
+        for _ in range(per_kind)
+    )
+    Accompaniment.objects.bulk_create(
+        Accompaniment(
+            institution_kind="police",
+            institution_name="Polsek",
+            purpose="Laporan.",
+            planned_on=today,
+            **each,
+        )
+        for _ in range(per_kind)
+    )
+    Consultation.objects.bulk_create(
+        Consultation(
+            kind="consultation", held_at=now, channel="phone", topic="Topik", given="Saran.", **each
+        )
+        for _ in range(per_kind)
+    )
+    for label, user in [("counselor", counselor), ("head", head)]:
+        client = Client()
+        client.force_login(user)
+
+        def get(client: Client = client, url: str = f"/cases/{long_case.pk}/") -> None:
+            assert client.get(url).status_code == 200
+
+        median, p95 = timed(get)
+        report.timing(
+            f"{label}: case detail of a case with {LONG_CASE_SERVICES} services given",
+            median,
+            p95,
+            query_count(get),
+            verdict(p95, TARGETS["long_case_page"]),
+        )
+
+    consultations, sessions = cases[: RUNS + 3], cases[RUNS + 3 :]
+    for case in consultations:
+        flow_services.complete_task(
+            case,
+            actor=counselor,
+            task_name="counseling",
+            step=lambda c: services.record_session(
+                case=c, counselor=counselor, data=session_data(NextStep.CONSULTATION)
+            ),
+        )
+    by_kind = {"counseling": iter(sessions), "consultation": iter(consultations)}
+
+    def session() -> None:
+        flow_services.complete_task(
+            next(by_kind["counseling"]),
+            actor=counselor,
+            task_name="counseling",
+            step=lambda c: services.record_session(
+                case=c, counselor=counselor, data=session_data(NextStep.ANOTHER_SESSION)
+            ),
+        )
+
+    def consultation() -> None:
+        data = {
+            "kind": ConsultationKind.CONSULTATION,
+            "held_at": timezone.now(),
+            "channel": ContactChannel.PHONE,
+            "topic": "Hak asuh anak",
+            "given": "Dijelaskan.",
+            "next_step": NextStep.ANOTHER_SESSION,
+        }
+        flow_services.complete_task(
+            next(by_kind["consultation"]),
+            actor=counselor,
+            task_name="consultation",
+            step=lambda c: services.record_consultation(case=c, counselor=counselor, data=data),
+        )
+
+    (session_median, session_p95), (activity_median, activity_p95) = timed_in_turn(
+        [session, consultation]
+    )
+    report.timing(
+        "service activity: a counseling session recorded (for comparison)",
+        session_median,
+        session_p95,
+        query_count(session),
+    )
+    ratio = activity_median / session_median
+    report.timing(
+        "service activity: a consultation recorded within a case",
+        activity_median,
+        activity_p95,
+        query_count(consultation),
+        f"ratio {ratio:.2f} against a counseling session: "
+        + verdict(ratio, TARGETS["activity_ratio"]),
+    )
+
+
 def query_count_paused(action: Callable[[], object]) -> int:
     with task_audit_paused():
         return query_count(action)
@@ -1150,6 +1273,7 @@ def main() -> None:
     measure_parallel_letters(report, seeded, keep_out=keep_out)
     measure_read_during_long_letter(report, seeded, scenarios)
     measure_task_completion(report, seeded)
+    measure_activities(report, seeded)
     if LOAD_SECONDS > 0:
         load_run(report, seeded, keep_out=keep_out)
     measure_due_timers(report, seeded)

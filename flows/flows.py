@@ -403,11 +403,16 @@ class CaseFlow(flow.Flow):
         )
 
     def _issue_activity_letter(self, activation: Any, kind: str) -> None:
-        """A letter about the visit or accompaniment the person's step just prepared or reported."""
+        """A letter about the visit or accompaniment the person's step just prepared or reported.
+
+        The head who approved the case's plan signs it: a counselor does not assign themselves,
+        nor certify their own accompaniment.
+        """
+        case = activation.process.case
         issue_letter(
             kind,
-            activation.process.case,
-            signer=acting_person(activation),
+            case,
+            signer=selectors.plan_approver(case) or acting_person(activation),
             activity=activation.process.just_recorded,
         )
 

@@ -22,8 +22,17 @@ from permissions.roles import ADMINISTRATOR
 from permissions.services import grant_role
 from regions.selectors import office_villages
 
-from . import services
-from .choices import ClosureReason, NextStep, PartnerResponse, SessionType
+from . import demo_data, services
+from .choices import (
+    ClosureReason,
+    ConsultationKind,
+    ContactChannel,
+    InstitutionKind,
+    NextStep,
+    PartnerResponse,
+    Placement,
+    SessionType,
+)
 from .demo_data import ATTACHMENTS, CASES, CONTACTS, NOTES, PARTNERS, STAFF, DemoCase
 from .models import Case, Client, HouseholdMember, Partner, StaffProfile
 
@@ -270,6 +279,71 @@ class _CaseDriver:
             ),
         )
 
+    def _counselor_step(self, task_name: str, service: Callable[..., object], **data) -> None:
+        self._do(
+            task_name,
+            self.counselor,
+            lambda case: service(case=case, counselor=self.counselor, data=data),
+        )
+
+    def visit_then_consultation(self) -> None:
+        """A home visit a few days ago, then information given by phone; counseling goes on."""
+        visit, days_ago = demo_data.HOME_VISIT, timezone.localdate() - datetime.timedelta(days=4)
+        self.sessions_then(NextStep.HOME_VISIT)
+        self._counselor_step(
+            "prepare_home_visit",
+            services.prepare_home_visit,
+            planned_on=days_ago,
+            place=visit["place"],
+            purpose=visit["purpose"],
+        )
+        self._counselor_step(
+            "home_visit",
+            services.report_home_visit,
+            visited_on=days_ago,
+            persons_met=visit["persons_met"],
+            findings=visit["findings"],
+            next_step=NextStep.CONSULTATION,
+        )
+        self._counselor_step(
+            "consultation",
+            services.record_consultation,
+            kind=ConsultationKind.INFORMATION,
+            held_at=timezone.now() - datetime.timedelta(days=2),
+            channel=ContactChannel.PHONE,
+            next_step=NextStep.ANOTHER_SESSION,
+            **demo_data.CONSULTATION,
+        )
+
+    def accompaniment_then_protection(self) -> None:
+        """Accompanied to the police, then placed in a safe house with the head's approval."""
+        went, days_ago = demo_data.ACCOMPANIMENT, timezone.localdate() - datetime.timedelta(days=3)
+        self.sessions_then(NextStep.ACCOMPANIMENT)
+        self._counselor_step(
+            "prepare_accompaniment",
+            services.prepare_accompaniment,
+            institution_kind=InstitutionKind.POLICE,
+            institution_name=went["institution_name"],
+            planned_on=days_ago,
+            purpose=went["purpose"],
+        )
+        self._counselor_step(
+            "accompaniment",
+            services.report_accompaniment,
+            accompanied_on=days_ago,
+            outcome=went["outcome"],
+            next_step=NextStep.PROTECTION,
+        )
+        self._counselor_step(
+            "propose_protection",
+            services.propose_protection,
+            placement=Placement.SAFE_HOUSE,
+            starts_on=days_ago,
+            planned_end_on=days_ago + datetime.timedelta(days=30),
+            **demo_data.PROTECTION,
+        )
+        self.review("approve_protection", services.review_protection)
+
     def propose_closure(self) -> None:
         data = {
             "reason": ClosureReason.REFERRED_OUT if self.partner else ClosureReason.GOALS_ACHIEVED,
@@ -331,6 +405,10 @@ class _CaseDriver:
                 self.review("approve_referral", services.review_referral)
             if stage == "referral_declined":
                 self.partner_responds(PartnerResponse.DECLINED, DECLINED_FEEDBACK)
+        elif stage == "home_visit":
+            self.visit_then_consultation()
+        elif stage == "protection":
+            self.accompaniment_then_protection()
         elif stage == "approve_closure":
             self.sessions_then(NextStep.PROPOSE_CLOSURE)
             self.propose_closure()

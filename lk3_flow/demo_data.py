@@ -614,7 +614,8 @@ CASES: tuple[DemoCase, ...] = (
         referral_reason="",
         closure_summary="",
     ),
-    # 6. Group of teenagers involved in brawls; group counseling under way.
+    # 6. Group of teenagers involved in brawls; a visit to their parents, information on job
+    # training, group counseling under way.
     DemoCase(
         client_name="Kelompok Remaja Kampung Babakan Aweh",
         client_kind="group",
@@ -638,7 +639,7 @@ CASES: tuple[DemoCase, ...] = (
             "oplosan. Warga resah karena kejadian berulang hampir setiap akhir pekan."
         ),
         counselor="konselor.nenden",
-        stage="counseling",
+        stage="home_visit",
         presenting_problem=(
             "Perilaku berisiko berkelompok pada sekitar 15 remaja berusia 14-19 tahun berupa "
             "tawuran, balap liar, dan konsumsi minuman keras. Sebagian besar sudah putus sekolah "
@@ -679,7 +680,8 @@ CASES: tuple[DemoCase, ...] = (
         referral_reason="",
         closure_summary="",
     ),
-    # 7. Domestic violence with a weapon threat; referral awaiting approval (sensitive).
+    # 7. Domestic violence with a weapon threat; accompanied to the police, now in a safe house
+    # (sensitive).
     DemoCase(
         client_name="Rohmah",
         client_kind="individual",
@@ -703,7 +705,7 @@ CASES: tuple[DemoCase, ...] = (
             "terakhir dan ia takut pulang ke rumah."
         ),
         counselor="konselor.fauzi",
-        stage="approve_referral",
+        stage="protection",
         presenting_problem=(
             "Kekerasan fisik dan psikis berulang dalam rumah tangga disertai ancaman senjata "
             "tajam. Klien dan kedua anaknya berada dalam situasi tidak aman."
@@ -1491,3 +1493,38 @@ CONTACTS: tuple[DemoContact, ...] = (
 # ---------------------------------------------------------------------------
 
 # BPS/Kemendagri kecamatan codes of Kabupaten Lebak (36.02.xx), used for NIK digits 5-6.
+
+
+# What the demo's cases received beyond counseling, in the order given (`demo._CaseDriver`).
+HOME_VISIT = {
+    "place": "Rumah Ketua RT 002/RW 003, Kp. Babakan, Desa Aweh",
+    "purpose": "Bertemu para orang tua anggota kelompok untuk membentuk forum pengawasan malam.",
+    "persons_met": "Ketua RT, tujuh orang tua anggota kelompok, Ketua Karang Taruna",
+    "findings": (
+        "Orang tua sepakat bergiliran berjaga pada malam Minggu. Dua keluarga meminta informasi "
+        "pelatihan kerja bagi anaknya yang putus sekolah."
+    ),
+}
+CONSULTATION = {
+    "topic": "Pelatihan keterampilan bengkel bagi remaja putus sekolah",
+    "given": (
+        "Dijelaskan jadwal dan syarat pelatihan montir di BLK Rangkasbitung serta program "
+        "Paket C di PKBM Kalanganyar."
+    ),
+}
+ACCOMPANIMENT = {
+    "institution_name": "Polsek Malingping (Unit PPA)",
+    "purpose": "Mendampingi klien membuat laporan polisi atas kekerasan dalam rumah tangga.",
+    "outcome": (
+        "Laporan diterima dan klien menjalani visum di Puskesmas Malingping. Penyidik meminta "
+        "klien tidak kembali ke rumah selama penyelidikan."
+    ),
+}
+PROTECTION = {
+    "institution_name": "Rumah Aman UPTD PPA Kabupaten Lebak",
+    "institution_address": "Jl. Pahlawan No. 12, Rangkasbitung",
+    "reason": (
+        "Suami masih mengancam dengan senjata tajam dan mengetahui rumah orang tua klien. Klien "
+        "dan kedua anaknya perlu tempat aman selama penyelidikan."
+    ),
+}

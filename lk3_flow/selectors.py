@@ -113,6 +113,17 @@ def assessment_approved(case: Case) -> bool:
     return assessment is not None and assessment.review == Review.APPROVED
 
 
+def plan_approver(case: Case) -> AbstractBaseUser | None:
+    """The head who approved the case's latest approved assessment and its intervention plan."""
+    assessment = (
+        case.assessments.filter(review=Review.APPROVED)
+        .select_related("reviewed_by__lk3_profile")
+        .order_by("-id")
+        .first()
+    )
+    return assessment.reviewed_by if assessment else None
+
+
 def referral_approved(case: Case) -> bool:
     referral = latest_referral(case)
     return referral is not None and referral.status == ReferralStatus.SENT
@@ -451,10 +462,10 @@ def service_history(case: Case, page_number: Any = 1) -> Page:
     moments = [
         model.objects.filter(case=case)
         .annotate(
-            kind=Value(kind, output_field=CharField()),
+            history_kind=Value(kind, output_field=CharField()),
             moment=Cast(moment, DateTimeField()),
         )
-        .values_list("kind", "pk", "moment")
+        .values_list("history_kind", "pk", "moment")
         for kind, (model, moment, _related) in HISTORY_SOURCES.items()
     ]
     history = moments[0].union(*moments[1:], all=True).order_by("-moment", "-pk")

@@ -108,7 +108,7 @@ def test_the_referral_decision_shows_partner_reason_services_and_consent(office)
         assert str(Service("accompaniment").label) in text  # the label, never the code
     assert "did not agree to share their data" in text
     assert "Klien menceritakan konflik dengan pasangan." in text  # the sessions so far
-    assert "1 counseling session" in text
+    assert "1 service given" in text
 
 
 def test_the_referral_decision_says_when_the_client_agreed_to_share(office):
@@ -135,7 +135,7 @@ def test_the_closure_decision_shows_the_closure_the_letters_and_earlier_returns(
     assert "The closure to decide on" in text
     assert CLOSURE["summary"] in text and CLOSURE["follow_up_plan"] in text
     assert "Returned before" in text and "Tunggu hasil kunjungan rumah." in text
-    assert "2 counseling sessions" in text
+    assert "2 services given" in text
     for letter in case.letters.all():
         assert letter.number in text
     assert Closure.objects.filter(review=Review.PENDING).count() == 1

@@ -465,13 +465,15 @@ def service_history(case: Case, page_number: Any = 1) -> Page:
             history_kind=Value(kind, output_field=CharField()),
             moment=Cast(moment, DateTimeField()),
         )
-        .values_list("history_kind", "pk", "moment")
+        .values_list("history_kind", "pk", "moment", "created_at")
+        .order_by()
         for kind, (model, moment, _related) in HISTORY_SOURCES.items()
     ]
-    history = moments[0].union(*moments[1:], all=True).order_by("-moment", "-pk")
+    # Two services of one day in the order they were recorded.
+    history = moments[0].union(*moments[1:], all=True).order_by("-moment", "-created_at")
     page = Paginator(history, HISTORY_PAGE_SIZE).get_page(page_number)
     wanted: dict[str, list[int]] = {}
-    for kind, pk, _moment in page.object_list:
+    for kind, pk, _moment, _recorded in page.object_list:
         wanted.setdefault(kind, []).append(pk)
     records = {
         kind: HISTORY_SOURCES[kind][0]
@@ -481,6 +483,6 @@ def service_history(case: Case, page_number: Any = 1) -> Page:
     }
     page.object_list = [
         HistoryEntry(kind=kind, when=moment, record=records[kind][pk])
-        for kind, pk, moment in page.object_list
+        for kind, pk, moment, _recorded in page.object_list
     ]
     return page

@@ -733,10 +733,14 @@ def merge_clients(
     return plan
 
 
+# Every record that can be about one member of the client's household (`person_concerned`).
+ABOUT_A_MEMBER = (CounselingSession, Referral, HomeVisit, Accompaniment, Protection, Consultation)
+
+
 def _concerned_member_ids(client: Client) -> set[int]:
-    """The household members a session or a referral of the client's cases is about."""
+    """The household members a record of the client's cases is about (`ABOUT_A_MEMBER`)."""
     ids: set[int] = set()
-    for model in (CounselingSession, Referral):
+    for model in ABOUT_A_MEMBER:
         ids.update(
             model.objects.filter(case__client=client, person_concerned__isnull=False).values_list(
                 "person_concerned_id", flat=True
@@ -883,8 +887,8 @@ def update_client(
             if edit.member is not None and edit.member.pk in concerned:
                 raise ValidationError(
                     _(
-                        "%(name)s cannot be removed: a session or a referral is about them. "
-                        "Correct their data instead."
+                        "%(name)s cannot be removed: a session, a referral or another service "
+                        "is about them. Correct their data instead."
                     )
                     % {"name": edit.member.full_name}
                 )

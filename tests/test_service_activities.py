@@ -8,10 +8,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from flows import services as flow_services
 from letters.models import Letter, LetterKind
 from lk3_flow import services
 from lk3_flow.choices import HEAD_STAGES, NextStep, Review, Stage, next_steps_for
-from lk3_flow.models import Accompaniment, Case, Consultation, HomeVisit, Protection
+from lk3_flow.models import (
+    Accompaniment,
+    Case,
+    Consultation,
+    HomeVisit,
+    HouseholdMember,
+    Protection,
+)
 from lk3_flow.selectors import HISTORY_PAGE_SIZE
 from tests.pdf import extract_text, letter_bytes
 from tests.test_lifecycle_http import execute, login, open_task, session_post, task_url
@@ -374,3 +382,25 @@ def test_recording_an_activity_costs_no_more_queries_than_a_session(client, offi
     )
 
     assert consultation <= session
+
+
+def test_erasure_keeps_a_member_a_visit_was_about_as_a_number(office):
+    case = office.to_counseling(office.register())
+    son = HouseholdMember.objects.create(
+        client=case.client, full_name="Dede Saputra", relationship="child", sex="male"
+    )
+    HomeVisit.objects.create(
+        case=case,
+        counselor=office.counselor,
+        person_concerned=son,
+        planned_on=timezone.localdate(),
+        place="Rumah nenek",
+        purpose="Bertemu anak.",
+    )
+    flow_services.withdraw_case(case, actor=office.head, reason="Klien pindah ke luar daerah.")
+
+    services.erase_client_personal_data(case.client, actor=office.head, reason="Permintaan klien.")
+
+    son.refresh_from_db()
+    assert "Dede" not in son.full_name and son.relationship == "child"
+    assert HomeVisit.objects.get(case=case).person_concerned == son

@@ -82,7 +82,7 @@ def test_a_lifecycle_reads_one_line_per_action_led_by_what_the_person_did(
     assert returned.principal.comment == "Ganti."
     assert any(step.title == "Task completed: Referral approval" for step in returned.steps)
     session = next(line for line in lines if line.title == "Task completed: Counseling session")
-    assert "Task created: Step after the session" not in titles  # an automatic step...
+    assert "Task created: Next service, as the counselor chose" not in titles  # an automatic step...
     assert any(step.title.startswith("Task ") for step in session.steps)  # ...is under its action
     html = response.content.decode()
     assert html.count("<details>") == len(lines) and "<summary>" in html
@@ -142,7 +142,7 @@ def test_an_event_with_its_effects_is_one_line_with_readable_steps(client, offic
     assert len(line.events) == 1
     assert line.title == "Task completed: Counseling session"
     assert [step.title for step in line.steps] == [
-        "Task created: Step after the session",
+        "Task created: Next service, as the counselor chose",
         "Letter issued: 003/UND/LK3-LBK/XII/2026 (Referral letter)",
         "Case changed",
     ]

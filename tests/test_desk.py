@@ -112,14 +112,18 @@ def test_a_village_alone_fills_in_its_district(office):
     assert saved.kecamatan_id == village.district_id
 
 
+GROUP = {"requester_kind": "group", "sex": "", "age_group": ""}
+LATER = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%d/%m/%Y %H:%M")
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"requester_kind": "group", "requester_name": "", "sex": "", "age_group": ""}, "requester_name"),
-        ({"requester_kind": "group", "requester_name": "Karang Taruna", "sex": "", "age_group": ""}, "head_count"),
-        ({"requester_kind": "organisation", "requester_name": "PT Maju", "head_count": "12"}, "sex"),
+        ({**GROUP, "requester_name": ""}, "requester_name"),
+        ({**GROUP, "requester_name": "Karang Taruna"}, "head_count"),
+        ({**GROUP, "requester_kind": "organisation", "requester_name": "PT", "sex": "male"}, "sex"),
         ({"head_count": "3"}, "head_count"),
-        ({"occurred_at": (timezone.localtime() + datetime.timedelta(days=2)).strftime("%d/%m/%Y %H:%M")}, "occurred_at"),
+        ({"occurred_at": LATER}, "occurred_at"),
         ({"topic": ""}, "topic"),
         ({"channel": "pigeon"}, "channel"),
         ({"problem_categories": ["astrology"]}, "problem_categories"),

@@ -109,12 +109,13 @@ class IntakeView(generic.TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        # A consultation made into a case starts the registration from what it recorded.
-        start = desk_selectors.intake_start_for(self.request.user, self.desk_service_id)
-        if start is None:
-            raise Http404
-        context.setdefault("client_form", forms.ClientForm(prefix="client", initial=start.client))
-        context.setdefault("case_form", forms.IntakeForm(prefix="case", initial=start.case))
+        if "client_form" not in context:
+            # A consultation made into a case starts the registration from what it recorded.
+            start = desk_selectors.intake_start_for(self.request.user, self.desk_service_id)
+            if start is None:
+                raise Http404
+            context["client_form"] = forms.ClientForm(prefix="client", initial=start.client)
+            context["case_form"] = forms.IntakeForm(prefix="case", initial=start.case)
         context.setdefault("members", forms.HouseholdMemberFormSet(prefix="members"))
         return context
 

@@ -13,7 +13,7 @@ from audit.models import Action, AuditEvent
 from desk import selectors, services
 from desk.choices import Channel, FollowUp, RequesterKind
 from desk.models import DeskService, OutreachEvent
-from lk3_flow.models import Case
+from lk3_flow.models import Case, Client
 from regions.models import District, Village
 from tests.factories import MUARA_CIUJUNG_TIMUR, RANGKASBITUNG, make_user
 from tests.test_lifecycle_http import START_URL, intake_post
@@ -286,8 +286,10 @@ def test_a_service_already_made_into_a_case_is_not_registered_twice(client, offi
         convert_url(desk_service),
         intake_post(**{"client-nik": "3602011203850002", "client-full_name": "Orang Lain"}),
     )
-    assert second.status_code in (200, 404)
+    assert second.status_code == 200
+    assert second.context["case_form"].non_field_errors()
     assert Case.objects.count() == 1
+    assert not Client.objects.filter(full_name="Orang Lain").exists()
 
 
 def test_the_second_of_two_registrations_opened_at_once_is_refused(client, office):

@@ -1,10 +1,12 @@
 """Services given without a case file, their conversion into a case, and outreach events."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -304,6 +306,51 @@ def test_the_second_of_two_registrations_opened_at_once_is_refused(client, offic
         services.link_to_case(actor=office.head, desk_service_id=desk_service.pk, case=other_case)
     desk_service.refresh_from_db()
     assert desk_service.case == first.case
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_registrations_from_one_service_at_the_same_moment_link_it_once(office):
+    """The second waits for the first's lock, then finds the service linked and is refused."""
+    desk_service = record(office.head)
+    first_case, second_case = office.register(), office.register(full_name="Budi")
+    linked, release = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                services.link_to_case(
+                    actor=office.head, desk_service_id=desk_service.pk, case=first_case
+                )
+                linked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    def second() -> None:
+        try:
+            services.link_to_case(
+                actor=office.head, desk_service_id=desk_service.pk, case=second_case
+            )
+            outcome["second"] = "linked"
+        except ValidationError:
+            outcome["second"] = "refused"
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=first)
+    holder.start()
+    assert linked.wait(30)
+    waiter = threading.Thread(target=second)
+    waiter.start()
+    time.sleep(0.5)  # the second is waiting on the row's lock
+    assert "second" not in outcome
+    release.set()
+    holder.join()
+    waiter.join()
+    assert outcome["second"] == "refused"
+    desk_service.refresh_from_db()
+    assert desk_service.case == first_case
 
 
 def test_the_registration_page_refuses_to_start_from_an_already_linked_service(client, office):

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +19,8 @@ from viewflow.workflow.flow.views import mixins as flow_mixins
 
 from audit import services as audit
 from audit.models import Action
+from desk import selectors as desk_selectors
+from desk import services as desk_services
 from letters.selectors import letters_readable_by
 from lk3_flow import selectors, services
 from lk3_flow.choices import next_steps_for
@@ -106,10 +108,20 @@ class IntakeView(generic.TemplateView):
 
     template_name = "flows/intake.html"
 
+    @property
+    def desk_service_id(self) -> str | None:
+        """The consultation this registration makes into a case, as the query names it."""
+        return self.request.GET.get(desk_selectors.CONVERT_PARAMETER)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.setdefault("client_form", forms.ClientForm(prefix="client"))
-        context.setdefault("case_form", forms.IntakeForm(prefix="case"))
+        if "client_form" not in context:
+            # A consultation made into a case starts the registration from what it recorded.
+            start = desk_selectors.intake_start_for(self.request.user, self.desk_service_id)
+            if start is None:
+                raise Http404
+            context["client_form"] = forms.ClientForm(prefix="client", initial=start.client)
+            context["case_form"] = forms.IntakeForm(prefix="case", initial=start.case)
         context.setdefault("members", forms.HouseholdMemberFormSet(prefix="members"))
         return context
 
@@ -159,6 +171,12 @@ class IntakeView(generic.TemplateView):
                 case = register_in_activation(
                     request.activation, actor=request.user, registration=registration
                 )
+                if self.desk_service_id is not None:
+                    desk_services.link_to_case(
+                        actor=request.user,
+                        desk_service_id=desk_selectors.desk_service_id_from(self.desk_service_id),
+                        case=case,
+                    )
         except ValidationError as error:
             case_form.add_error(None, error)
             return self.render_to_response(self.get_context_data(**context))

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from attachments import services as attachment_services
 from casenotes import services as casenotes
+from desk import demo as desk_demo
 from flows import services as flow_services
 from permissions.roles import ADMINISTRATOR
 from permissions.services import grant_role
@@ -458,4 +459,5 @@ def seed_demo() -> SeedReport:
             driver.drive()
             driver.keep_notes()
         report.cases_created += 1
+    desk_demo.seed(users)
     return report

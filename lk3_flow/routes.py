@@ -7,6 +7,7 @@ from viewflow.urls import Application, Site
 from attachments import views as attachment_views
 from auditor import views as audit_views
 from casenotes import views as casenotes_views
+from desk.urls import DirectServicesApp
 from flows.flows import CaseFlow
 from flows.viewset import CaseFlowViewset
 from home.views import HomeView
@@ -136,6 +137,7 @@ site = LK3Site(
     viewsets=[
         CaseFlowViewset(CaseFlow, icon="assignment", title=_("Case Services")),
         case_app,
+        DirectServicesApp(),
         AuditApp(),
         StaffApp(),
         PeopleApp(),

@@ -19,6 +19,8 @@ from attachments.models import Attachment, AttachmentKind
 from attachments.services import add_attachment
 from audit.models import SubjectKey
 from casenotes.models import CaseNote, ContactEntry
+from desk import services as desk_services
+from desk.models import DeskService, OutreachEvent
 from flows import services as flow_services
 from flows.flows import CaseFlow
 from letters.models import Letter
@@ -106,6 +108,22 @@ STAFF_PAGES = {"cases:hand_over", "staff:decide_role_request"}
 PEOPLE_PAGES = {"people:index", "people:add", "people:change", "people:status", "people:reset_link"}
 # Pages about a client rather than a case: the erasure of their personal data.
 CLIENT_PAGES = {"cases:erase_client"}
+# Services given without a case file (`desk.selectors`): heads and auditors see all of them,
+# intake officers and counselors those they handled; intake officers, counselors and heads
+# record them. Outreach events: every staff role reads them, counselors and heads record
+# them, the recorder or a head changes one. The administrator is refused all of it.
+DESK_PAGES = {
+    "layanan:index",
+    "layanan:desk_services",
+    "layanan:desk_service_add",
+    "layanan:desk_service",
+}
+OUTREACH_PAGES = {
+    "layanan:outreach",
+    "layanan:outreach_add",
+    "layanan:outreach_detail",
+    "layanan:outreach_edit",
+}
 TASK_PAGE = re.compile(r"^case:(\w+):(index|detail|execute|assign|unassign|cancel|undo|revive)$")
 
 ROLES = ["intake", "counselor", "head", "auditor", "administrator"]
@@ -124,6 +142,8 @@ DOMAIN_MODELS: list[type[Model]] = [
     CaseNote,
     ContactEntry,
     Reminder,
+    DeskService,
+    OutreachEvent,
 ]
 
 
@@ -170,6 +190,8 @@ def classify(route: Route) -> str:
         ("staff", STAFF_PAGES),
         ("people", PEOPLE_PAGES),
         ("client", CLIENT_PAGES),
+        ("desk", DESK_PAGES),
+        ("outreach", OUTREACH_PAGES),
     ]:
         if route.name in names:
             return kind
@@ -409,6 +431,89 @@ def test_client_pages_are_for_the_head_and_the_administrator(office, world, role
                 assert status == 403, (role, method, url, status)
             assert snapshot() == before, (role, method, url)
             assert not SubjectKey.objects.filter(erased_at__isnull=False).exists()
+
+
+# (GET, POST with nothing) per page and role, on a service the head handled and made into the
+# world's "other" case, and an event a counselor recorded.
+SEES_ALL, OWN_ONLY, NONE = (200, 405), (404, 405), (403, 403)
+DESK_EXPECTED = {
+    "layanan:index": dict.fromkeys(["intake", "counselor", "head", "auditor"], (302, 302)),
+    "layanan:desk_services": dict.fromkeys(["intake", "counselor", "head", "auditor"], (200, 302)),
+    "layanan:desk_service_add": {
+        **dict.fromkeys(["intake", "counselor", "head"], (200, 200)),
+        "auditor": NONE,
+    },
+    "layanan:desk_service": {
+        "intake": OWN_ONLY,
+        "counselor": OWN_ONLY,
+        "head": SEES_ALL,
+        "auditor": SEES_ALL,
+    },
+    "layanan:outreach": dict.fromkeys(["intake", "counselor", "head", "auditor"], (200, 302)),
+    "layanan:outreach_add": {
+        "intake": NONE,
+        "counselor": (200, 200),
+        "head": (200, 200),
+        "auditor": NONE,
+    },
+    "layanan:outreach_detail": dict.fromkeys(["intake", "counselor", "head", "auditor"], SEES_ALL),
+    "layanan:outreach_edit": {
+        "intake": NONE,
+        "counselor": (200, 200),
+        "head": (200, 200),
+        "auditor": NONE,
+    },
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_direct_service_pages_follow_their_rule(office, world, role):
+    """An empty POST changes nothing for anyone: every form needs its fields."""
+    desk_service = desk_services.record_desk_service(
+        actor=office.head,
+        service="consultation",
+        occurred_at=world["other"].created_at,
+        channel="walk_in",
+        requester_kind="individual",
+        topic="Hak asuh",
+        answer="Dijelaskan.",
+    )
+    desk_services.link_to_case(
+        actor=office.head, desk_service_id=desk_service.pk, case=world["other"]
+    )
+    event = desk_services.record_outreach(
+        actor=office.counselor,
+        officers=[office.counselor],
+        kind="awareness",
+        held_on=world["other"].created_at.date(),
+        place="Balai Desa",
+        audience_kind="community",
+        men=2,
+        women=3,
+        topic="Layanan LK3",
+    )
+    objects = {"layanan:desk_service": desk_service.pk}
+    client = Client()
+    client.force_login(getattr(office, role))
+    hidden = [
+        case
+        for case in world.values()
+        if case_access(getattr(office, role), case) == CaseAccess.NONE
+    ]
+    for route in all_routes():
+        if classify(route) not in ("desk", "outreach"):
+            continue
+        url = route.pattern.replace("<int:pk>", str(objects.get(route.name, event.pk)))
+        expected = DESK_EXPECTED[route.name].get(role, NONE)
+        for method, status in zip(("GET", "POST"), expected, strict=True):
+            before = snapshot()
+            response = fetch(client, method, url)
+            assert response.status_code == status, (role, method, url, response.status_code)
+            assert snapshot() == before, (role, method, url)
+            if response.status_code == 200:
+                html = response.content.decode()
+                for case in hidden:
+                    assert case.number not in html, (role, url, case.number)
 
 
 def test_a_task_id_from_another_case_or_step_is_refused(client, office, world):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "regions",
     "attachments",
     "casenotes",
+    "plans",
     "notifications",
     "reminders",
     "django_tasks",

@@ -60,6 +60,11 @@ class CaseTaskView(
         """The domain write of this task, returning what it recorded; subclasses define it."""
         raise TypeError(f"{type(self).__name__} must define record()")
 
+    def record_alongside(self, form: Any) -> None:
+        """What a mixin records with the step, after `record` and in the same savepoint and
+        audit event (e.g. `GoalReviewMixin`'s reviews); nothing by default. A hook apart from
+        `record`, which each task view defines for itself and would hide a mixin's."""
+
     def form_valid(self, form: Any) -> HttpResponse:
         activation = self.request.activation
         try:
@@ -71,7 +76,9 @@ class CaseTaskView(
                     # refusal below puts it back in the queue with everything else.
                     activation.assign(self.request.user)
                     activation.start(self.request)
-                keep_for_the_flow(activation.process, self.record(form))
+                recorded = self.record(form)
+                self.record_alongside(form)
+                keep_for_the_flow(activation.process, recorded)
                 activation.execute()
         except ValidationError as error:
             form.add_error(None, error)
@@ -211,9 +218,9 @@ class GoalReviewMixin(FormsetsMixin):
 
     For any `CaseTaskView` in which a counselor meets the client (a session, a visit): one row
     per open goal, pre-filled with its current status, validated with the step's form, and
-    recorded in the step's transaction as `GoalReview` rows tied to the step's task, the goals'
-    statuses updated. A case without an approved plan shows nothing more. The reviews cost a
-    fixed number of queries however many goals the plan has.
+    recorded in the step's transaction (`record_alongside`) as `GoalReview` rows tied to the
+    step's task, the goals' statuses updated. A case without an approved plan shows nothing
+    more. The reviews cost a fixed number of queries however many goals the plan has.
     """
 
     goal_reviews_prefix = "goal_reviews"
@@ -234,8 +241,8 @@ class GoalReviewMixin(FormsetsMixin):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(goal_reviews=self.goal_reviews, **kwargs)
 
-    def record(self, form: Any) -> object:
-        recorded = super().record(form)
+    def record_alongside(self, form: Any) -> None:
+        super().record_alongside(form)
         if self.goal_reviews is not None:
             plan_services.review_goals(
                 case=self.case,
@@ -243,7 +250,6 @@ class GoalReviewMixin(FormsetsMixin):
                 task=self.request.activation.task,
                 reviews=self.goal_reviews.reviews(),
             )
-        return recorded
 
 
 class AssessmentView(FormsetsMixin, CaseTaskView):

@@ -76,7 +76,9 @@ class BaseGoalFormSet(forms.BaseFormSet):
         # A new row names the case's counselor as responsible until someone else is chosen;
         # the rows of goals already written get their own values instead (`initial`).
         kwargs = super().get_form_kwargs(index)
-        return {**kwargs, "initial": {"responsible": self.case.counselor_id}}
+        if index is None or index >= len(self.initial or []):
+            kwargs["initial"] = {"responsible": self.case.counselor_id}
+        return kwargs
 
     def goals(self) -> list[GoalData]:
         """The goals written, in their order (after `is_valid`)."""
@@ -110,7 +112,7 @@ def goal_initial(goals: list[Goal]) -> list[dict[str, Any]]:
 class GoalReviewForm(forms.Form):
     """One open goal's status at this step, and what changed."""
 
-    goal = forms.IntegerField(widget=forms.HiddenInput)
+    goal_id = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[(status.value, status.label) for status in REVIEW_STATUSES],
@@ -126,12 +128,12 @@ class GoalReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.goal = goal
 
-    def clean_goal(self) -> int:
-        if self.cleaned_data["goal"] != self.goal.pk:
+    def clean_goal_id(self) -> int:
+        if self.cleaned_data["goal_id"] != self.goal.pk:
             raise forms.ValidationError(
                 _("The plan changed since this page was opened: review its goals again.")
             )
-        return self.cleaned_data["goal"]
+        return self.cleaned_data["goal_id"]
 
 
 class BaseGoalReviewFormSet(forms.BaseFormSet):
@@ -139,7 +141,7 @@ class BaseGoalReviewFormSet(forms.BaseFormSet):
 
     def __init__(self, *args: Any, goals: list[Goal], **kwargs: Any) -> None:
         self.goals = goals
-        kwargs["initial"] = [{"goal": goal.pk, "status": goal.status} for goal in goals]
+        kwargs["initial"] = [{"goal_id": goal.pk, "status": goal.status} for goal in goals]
         super().__init__(*args, **kwargs)
         self.max_num = self.absolute_max = len(goals)
 
@@ -218,12 +220,8 @@ class PlanGoalForm(GoalForm):
         cleaned = self.cleaned_data
         if cleaned.get("drop"):
             goal = self.goal
-            data = GoalData(
-                goal.description, goal.services, goal.responsible, goal.target_date
-            )
-            return ProposedGoal(
-                data=data, goal=goal, drop=True, drop_reason=cleaned["drop_reason"]
-            )
+            data = GoalData(goal.description, goal.services, goal.responsible, goal.target_date)
+            return ProposedGoal(data=data, goal=goal, drop=True, drop_reason=cleaned["drop_reason"])
         return ProposedGoal(data=self.goal_data(), goal=self.goal)
 
 

@@ -157,7 +157,7 @@ def goal_reviews_post(case: Case, status: str = "in_progress") -> dict[str, Any]
     for n, goal in enumerate(goals):
         data.update(
             {
-                f"goal_reviews-{n}-goal": str(goal.pk),
+                f"goal_reviews-{n}-goal_id": str(goal.pk),
                 f"goal_reviews-{n}-status": status,
                 f"goal_reviews-{n}-note": "Ada kemajuan.",
             }

@@ -214,14 +214,31 @@ def _locked_open_case(case: Case) -> Case:
     return case
 
 
-def _protected(case: Case, clear: dict[str, Any], personal_values: dict[str, Any]) -> dict:
-    """Event details: `clear` as they are, the personal values encrypted with the client's key."""
-    created = {name: [None, value] for name, value in personal_values.items()}
+def _protected(case: Case, clear: dict[str, Any], changes: dict[str, list[Any]]) -> dict:
+    """Event details: `clear` as they are, the `changes` (before, after), which quote the client,
+    encrypted with the client's key."""
     details = personal.protect_changes(
-        personal_data.subject(case.client_id), created, personal_values.keys()
+        personal_data.subject(case.client_id), changes, changes.keys()
     )
     details.pop("changes", None)
     return {**clear, **details}
+
+
+def _entry_line(entry: dict[str, Any]) -> str:
+    """A proposed goal as the audit log keeps it: one line a reader can follow."""
+    if entry["drop"]:
+        return f"drop: {entry['drop_reason']}"
+    services = ", ".join(entry["services"])
+    return (
+        f"{entry['description']} · {services} · "
+        f"responsible {entry['responsible']} · target {entry['target_date']}"
+    )
+
+
+def _goal_line(goal: Goal) -> str:
+    if goal.status == GoalStatus.DROPPED:
+        return f"dropped: {goal.drop_reason}"
+    return f"{_entry_line(_goal_values(goal) | {'drop': False})} · {goal.status}"
 
 
 @transaction.atomic
@@ -276,7 +293,10 @@ def propose_change(
         details=_protected(
             case,
             {"edited": len(rows) - added - dropped, "added": added, "dropped": dropped},
-            {"reason": change.reason, "goals": rows},
+            {
+                "reason": [None, change.reason],
+                "goals": [None, [_entry_line(row) for row in rows]],
+            },
         ),
     )
     return change
@@ -297,9 +317,7 @@ def decide_change(
         raise ValidationError(
             _("Write the reason for returning it so that the counselor can correct it.")
         )
-    applied: dict[str, list[Any]] = {}
-    if approved:
-        applied = _apply(case, change)
+    applied: dict[str, list[Any]] = _apply(case, change) if approved else {}
     change.review = Review.APPROVED if approved else Review.RETURNED
     change.review_comment = comment.strip()
     change.reviewed_by = reviewer
@@ -311,18 +329,14 @@ def decide_change(
         case=case,
         obj=change,
         details=_protected(
-            case,
-            {"decision": change.review},
-            {"comment": change.review_comment, "goals": applied}
-            if applied
-            else {"comment": change.review_comment},
+            case, {"decision": change.review}, {"comment": [None, change.review_comment], **applied}
         ),
     )
     return change
 
 
 def _apply(case: Case, change: PlanChange) -> dict[str, list[Any]]:
-    """Apply an approved change to the plan; returns each goal's values before and after.
+    """Apply an approved change to the plan; returns each goal as it was and is, as lines.
 
     The entries are checked again against the plan as it stands: a goal closed at a session
     since the proposal, or a person no longer on staff, refuses the whole change.
@@ -345,7 +359,7 @@ def _apply(case: Case, change: PlanChange) -> dict[str, list[Any]]:
             raise ValidationError(
                 _("A goal this change is about is no longer open: return the change.")
             )
-        before = _goal_values(goal) if goal else None
+        before = _goal_line(goal) if goal else None
         if row["drop"]:
             goal.status = GoalStatus.DROPPED
             goal.drop_reason = row["drop_reason"]
@@ -371,7 +385,7 @@ def _apply(case: Case, change: PlanChange) -> dict[str, list[Any]]:
         goal.updated_at = now
         if goal.pk:
             updated.append(goal)
-        before_after[f"goal {goal.position}"] = [before, _goal_values(goal)]
+        before_after[f"goal {goal.position}"] = [before, _goal_line(goal)]
     if updated:
         Goal.objects.bulk_update(
             updated,

@@ -339,6 +339,11 @@ def test_goal_texts_are_encrypted_in_the_audit_log(client, office):
         assert "personal" in event.details
     proposed = events.get(action=Action.PLAN_CHANGE_PROPOSED)
     assert (proposed.details["edited"], proposed.details["added"]) == (1, 0)
+    # The auditor reads them decrypted on the case's timeline.
+    client.force_login(office.auditor)
+    timeline = client.get(reverse("audit:timeline", args=[case.pk]))
+    assert timeline.status_code == 200
+    assert "Tujuan rahasia keluarga." in timeline.content.decode()
 
 
 def test_a_returned_change_leaves_the_plan_as_it_was(client, office):

@@ -52,6 +52,14 @@ class GoalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].label_from_instance = _person_label
 
+    def has_changed(self) -> bool:
+        """Whether the row holds a goal: a blank row is left out, a pre-filled one is kept even
+        when nobody touched it (the person responsible is pre-filled on every row)."""
+        return any(
+            self[name].data not in (None, "", [])
+            for name in ("description", "services", "target_date")
+        )
+
     def goal_data(self) -> GoalData:
         cleaned = self.cleaned_data
         return GoalData(
@@ -80,9 +88,19 @@ class BaseGoalFormSet(forms.BaseFormSet):
             kwargs["initial"] = {"responsible": self.case.counselor_id}
         return kwargs
 
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        # Any row may be left blank, a pre-filled one too (to drop a returned goal); `clean`
+        # asks for one goal at least.
+        return super()._construct_form(i, **{**kwargs, "empty_permitted": True})
+
+    def clean(self) -> None:
+        super().clean()
+        if not any(form.has_changed() for form in self.forms):
+            raise forms.ValidationError(_("The plan needs at least one goal."))
+
     def goals(self) -> list[GoalData]:
         """The goals written, in their order (after `is_valid`)."""
-        return [form.goal_data() for form in self.forms if form.has_changed() and form.cleaned_data]
+        return [form.goal_data() for form in self.forms if form.has_changed()]
 
 
 GoalFormSet = forms.formset_factory(

@@ -523,3 +523,12 @@ def test_planned_services_are_those_of_open_approved_goals(office):
     Goal.objects.filter(pk=second.pk).update(services=["outreach", "counseling"])
     assert selectors.planned_services(case) == {"outreach", "counseling"}
     assert selectors.planned_services(office.register()) == set()
+
+
+def test_a_returned_assessments_goals_are_sent_again_as_they_were_prefilled(client, office):
+    case = office.assess(office.assign(office.register()), goals=2)
+    case = office.review_assessment(case, approved=False, comment="Perjelas target.")
+    data = {**ASSESSMENT, **goals_post(office.counselor, 2), "goals-INITIAL_FORMS": "2"}
+    execute(client, office.counselor, case, data)
+    revised = case.assessments.order_by("-id").first()
+    assert [goal.description for goal in revised.plan_goals.all()] == GOALS[:2]

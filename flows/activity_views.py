@@ -1,7 +1,8 @@
 """Pages of the service activities within a case: each prepares, reports or proposes one.
 
 They are `CaseTaskView`s like the counseling session's: one form, one domain service, the task
-completed in the same savepoint, and what was recorded handed to the letters that follow.
+completed in the same savepoint, and what was recorded handed to the letters that follow. Each
+report reviews the plan's open goals, as a session does, and offers the plan's next steps.
 """
 
 from typing import Any
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lk3_flow import selectors, services
 
 from . import activity_forms
-from .views import CaseTaskView, NextStepMixin, PersonConcernedMixin
+from .views import CaseTaskView, GoalReviewMixin, NextStepMixin, PersonConcernedMixin
 
 
 class ActivityTaskView(CaseTaskView):
@@ -45,7 +46,7 @@ class ReportViewMixin:
         )
 
 
-class HomeVisitReportView(ReportViewMixin, NextStepMixin, ActivityTaskView):
+class HomeVisitReportView(ReportViewMixin, NextStepMixin, GoalReviewMixin, ActivityTaskView):
     form_class = activity_forms.HomeVisitReportForm
     service = staticmethod(services.report_home_visit)
     prepared_kind = "home_visit"
@@ -57,7 +58,7 @@ class PrepareAccompanimentView(PersonConcernedMixin, ActivityTaskView):
     submit_label = _("Save and issue the letter of assignment")
 
 
-class AccompanimentReportView(ReportViewMixin, NextStepMixin, ActivityTaskView):
+class AccompanimentReportView(ReportViewMixin, NextStepMixin, GoalReviewMixin, ActivityTaskView):
     form_class = activity_forms.AccompanimentReportForm
     service = staticmethod(services.report_accompaniment)
     prepared_kind = "accompaniment"
@@ -69,12 +70,12 @@ class ProposeProtectionView(PersonConcernedMixin, ActivityTaskView):
     submit_label = _("Propose to the head")
 
 
-class EndProtectionView(ReportViewMixin, NextStepMixin, ActivityTaskView):
+class EndProtectionView(ReportViewMixin, NextStepMixin, GoalReviewMixin, ActivityTaskView):
     form_class = activity_forms.EndProtectionForm
     service = staticmethod(services.end_protection)
     prepared_kind = "protection"
 
 
-class ConsultationView(NextStepMixin, PersonConcernedMixin, ActivityTaskView):
+class ConsultationView(NextStepMixin, GoalReviewMixin, PersonConcernedMixin, ActivityTaskView):
     form_class = activity_forms.ConsultationForm
     service = staticmethod(services.record_consultation)

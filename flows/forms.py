@@ -276,7 +276,8 @@ def _counselor_label(user: Any) -> str:
 
 
 class AssessmentForm(forms.ModelForm):
-    planned_services = services_field(_("Planned services"))
+    """The assessment's sections; its goals are a table of their own (`plans.forms.GoalFormSet`),
+    and the services planned are theirs."""
 
     class Meta:
         model = Assessment
@@ -287,8 +288,11 @@ class AssessmentForm(forms.ModelForm):
             "risks",
             "needs",
             "goals",
-            "planned_services",
         ]
+        labels = {"goals": _("Intervention approach")}
+        help_texts = {
+            "goals": _("Optional: the approach in a few words. Each goal is written below.")
+        }
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in [
@@ -300,6 +304,10 @@ class AssessmentForm(forms.ModelForm):
                 "goals",
             ]
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].required = False
 
 
 class ReviewForm(forms.Form):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
@@ -23,10 +24,13 @@ from desk import selectors as desk_selectors
 from desk import services as desk_services
 from letters.selectors import letters_readable_by
 from lk3_flow import selectors, services
-from lk3_flow.choices import next_steps_for
+from lk3_flow.choices import Service
 from lk3_flow.models import Case
 from permissions.roles import HEAD
 from permissions.selectors import users_with_role
+from plans import forms as plan_forms
+from plans import selectors as plan_selectors
+from plans import services as plan_services
 
 from . import forms
 from .steps import completing, keep_for_the_flow, register_in_activation
@@ -62,6 +66,11 @@ class CaseTaskView(
         """
         raise TypeError(f"{type(self).__name__} must define record()")
 
+    def record_alongside(self, form: Any) -> None:
+        """What a mixin records with the step, after `record` and in the same savepoint and
+        audit event (e.g. `GoalReviewMixin`'s reviews); nothing by default. A hook apart from
+        `record`, which each task view defines for itself and would hide a mixin's."""
+
     def form_valid(self, form: Any) -> HttpResponse:
         activation = self.request.activation
         try:
@@ -73,7 +82,9 @@ class CaseTaskView(
                     # refusal below puts it back in the queue with everything else.
                     activation.assign(self.request.user)
                     activation.start(self.request)
-                keep_for_the_flow(activation.process, self.record(form))
+                recorded = self.record(form)
+                self.record_alongside(form)
+                keep_for_the_flow(activation.process, recorded)
                 activation.execute()
         except ValidationError as error:
             form.add_error(None, error)
@@ -204,18 +215,102 @@ class AssignCounselorView(DecisionPageMixin, CaseTaskView):
         )
 
 
-class AssessmentView(CaseTaskView):
+class FormsetsMixin:
+    """A task page whose form comes with formsets, validated with it and shown beside it.
+
+    Put before `CaseTaskView` in the bases. A subclass adds its formsets in `formsets()` (calling
+    super), builds them bound to the POST when there is one, and records them in `record()`,
+    which runs inside the step's savepoint and audit event.
+    """
+
+    def formsets(self) -> list[Any]:
+        return []
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.get_form()
+        # Every form is validated, so that the page shows every error at once.
+        valid = [form.is_valid(), *(formset.is_valid() for formset in self.formsets())]
+        return self.form_valid(form) if all(valid) else self.form_invalid(form)
+
+    def bound_data(self) -> Any:
+        return self.request.POST if self.request.method == "POST" else None
+
+
+class GoalReviewMixin(FormsetsMixin):
+    """The step reviews each open goal of the case's approved plan: its status and a note.
+
+    For any `CaseTaskView` in which a counselor meets the client (a session, a visit): one row
+    per open goal, pre-filled with its current status, validated with the step's form, and
+    recorded in the step's transaction (`record_alongside`) as `GoalReview` rows tied to the
+    step's task, the goals' statuses updated. A case without an approved plan shows nothing
+    more. The reviews cost a fixed number of queries however many goals the plan has.
+    """
+
+    goal_reviews_prefix = "goal_reviews"
+
+    @cached_property
+    def goal_reviews(self) -> plan_forms.BaseGoalReviewFormSet | None:
+        goals = list(plan_selectors.open_goals_of(self.case))
+        if not goals:
+            return None
+        return plan_forms.GoalReviewFormSet(
+            self.bound_data(), prefix=self.goal_reviews_prefix, goals=goals
+        )
+
+    def formsets(self) -> list[Any]:
+        reviews = [self.goal_reviews] if self.goal_reviews is not None else []
+        return [*super().formsets(), *reviews]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(goal_reviews=self.goal_reviews, **kwargs)
+
+    def record_alongside(self, form: Any) -> None:
+        super().record_alongside(form)
+        if self.goal_reviews is not None:
+            plan_services.review_goals(
+                case=self.case,
+                reviewer=self.request.user,
+                task=self.request.activation.task,
+                reviews=self.goal_reviews.reviews(),
+            )
+
+
+class AssessmentView(FormsetsMixin, CaseTaskView):
+    """The assessment with its plan's goals (one to ten), saved together."""
+
     form_class = forms.AssessmentForm
+
+    @cached_property
+    def returned(self) -> Any:
+        return selectors.returned_assessment(self.case)
 
     def get_initial(self) -> dict[str, Any]:
         """A returned assessment is revised, not retyped."""
-        returned = selectors.returned_assessment(self.case)
-        if returned is None:
+        if self.returned is None:
             return {}
-        return {name: getattr(returned, name) for name in forms.AssessmentForm.Meta.fields}
+        return {name: getattr(self.returned, name) for name in forms.AssessmentForm.Meta.fields}
+
+    @cached_property
+    def plan_goals(self) -> plan_forms.BaseGoalFormSet:
+        """The goals, those of a returned assessment pre-filled for revision."""
+        initial = plan_forms.goal_initial(plan_selectors.goals_written_in(self.returned))
+        return plan_forms.GoalFormSet(
+            self.bound_data(), prefix="goals", initial=initial, case=self.case
+        )
+
+    def formsets(self) -> list[Any]:
+        return [*super().formsets(), self.plan_goals]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(plan_goals=self.plan_goals, **kwargs)
 
     def record(self, form: forms.AssessmentForm) -> None:
-        services.record_assessment(case=self.case, author=self.request.user, data=form.cleaned_data)
+        goals = self.plan_goals.goals()
+        # The services planned are those of the goals: one list, kept where letters read it.
+        planned = {service for goal in goals for service in goal.services}
+        data = {**form.cleaned_data, "planned_services": [s for s in Service if s in planned]}
+        assessment = services.record_assessment(case=self.case, author=self.request.user, data=data)
+        plan_services.write_goals(case=self.case, assessment=assessment, goals=goals)
 
 
 class ReviewTaskView(DecisionPageMixin, CaseTaskView):
@@ -248,8 +343,21 @@ class ReviewTaskView(DecisionPageMixin, CaseTaskView):
 
 
 class ReviewAssessmentView(ReviewTaskView):
+    """Approved, the assessment's goals become the case's plan; returned, they stay with it."""
+
     review_service = staticmethod(services.review_assessment)
     proposal_kind = "assessment"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["proposal_goals"] = plan_selectors.goals_written_in(context["proposal"])
+        return context
+
+    def record(self, form: forms.ReviewForm) -> object:
+        assessment = super().record(form)
+        if form.approved:
+            plan_services.approve_plan(case=self.case, assessment=assessment)
+        return assessment
 
 
 class ReviewReferralView(ReviewTaskView):
@@ -278,10 +386,13 @@ class NextStepMixin:
     """The task's form offers the next steps of the case plan."""
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "next_steps": next_steps_for(None)}
+        return {
+            **super().get_form_kwargs(),
+            "next_steps": plan_selectors.next_steps_offered(self.case),
+        }
 
 
-class CounselingSessionView(NextStepMixin, PersonConcernedMixin, CaseTaskView):
+class CounselingSessionView(NextStepMixin, GoalReviewMixin, PersonConcernedMixin, CaseTaskView):
     form_class = forms.CounselingSessionForm
 
     def record(self, form: forms.CounselingSessionForm) -> object:

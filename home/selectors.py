@@ -22,6 +22,7 @@ from lk3_flow.models import Case, CounselingSession, Partner
 from lk3_flow.selectors import overdue
 from permissions.roles import HEAD, ROLES
 from permissions.selectors import counselors, pending_role_requests
+from plans.selectors import pending_changes
 
 SHORTLIST_LENGTH = 10
 # The stages at which a case waits on its counselor.
@@ -76,6 +77,11 @@ def decisions_waiting_for(user: AbstractBaseUser) -> Shortlist:
     if len(rows) < SHORTLIST_LENGTH:
         rows += visible.exclude(late).order_by("created", "pk")[: SHORTLIST_LENGTH - len(rows)]
     return Shortlist(rows=rows, total=visible.count())
+
+
+def plan_changes_waiting() -> Shortlist:
+    """Changes to case plans that wait for a head, the oldest first."""
+    return _shortlist(pending_changes())
 
 
 def tasks_of(user: AbstractBaseUser) -> Shortlist:

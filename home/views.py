@@ -45,5 +45,6 @@ class HomeView(generic.TemplateView):
     def head_section(self, now: Any) -> dict[str, Any]:
         return {
             "decisions": selectors.decisions_waiting_for(self.request.user),
+            "plan_changes": selectors.plan_changes_waiting(),
             **office_counts(now),
         }

@@ -20,6 +20,7 @@ from lk3_flow.models import (
     Referral,
 )
 from lk3_flow.selectors import address_of, age_on, is_minor, latest_assessment
+from plans.selectors import goals_written_in
 
 from .models import InstitutionProfile, LetterKind
 
@@ -140,6 +141,8 @@ def draft(
     letter = LetterDraft(kind=kind, case=case, subject=SUBJECTS[kind], copies=standard_copies)
     if kind == LetterKind.ASSESSMENT_REPORT:
         letter.records["assessment"] = latest_assessment(case)
+        # The plan as the head approved it with the assessment, as a table.
+        letter.records["goals"] = goals_written_in(letter.records["assessment"])
     elif kind == LetterKind.COUNSELING_INVITATION:
         concerned = person_concerned(session.person_concerned, on)
         letter.records.update(session=session, concerned=concerned)

@@ -21,6 +21,7 @@ from desk import demo as desk_demo
 from flows import services as flow_services
 from permissions.roles import ADMINISTRATOR
 from permissions.services import grant_role
+from plans import demo as plans_demo
 from regions.selectors import office_villages
 
 from . import demo_data, services
@@ -201,18 +202,20 @@ class _CaseDriver:
             "goals": demo.goals,
             "planned_services": list(demo.services),
         }
-        self._do(
-            "assessment",
-            self.counselor,
-            lambda case: services.record_assessment(case=case, author=self.counselor, data=data),
-        )
+
+        def assess(case: Case) -> None:
+            assessment = services.record_assessment(case=case, author=self.counselor, data=data)
+            plans_demo.write(case, assessment, demo, self.counselor)
+
+        self._do("assessment", self.counselor, assess)
 
     def review(self, task_name: str, review, approved: bool = True, comment: str = "") -> None:
-        self._do(
-            task_name,
-            self.head,
-            lambda case: review(case=case, reviewer=self.head, approved=approved, comment=comment),
-        )
+        def decide(case: Case) -> None:
+            decided = review(case=case, reviewer=self.head, approved=approved, comment=comment)
+            if approved and task_name == "approve_assessment":
+                plans_demo.approve(case, decided)  # its goals become the plan, as on the page
+
+        self._do(task_name, self.head, decide)
 
     def _member(self, full_name: str) -> HouseholdMember | None:
         """The member of the client's household a session or referral is about; None: the client."""
@@ -238,11 +241,14 @@ class _CaseDriver:
             "person_concerned": self._member(concerned[0] if concerned else ""),
         }
         self.sessions_held += 1
-        self._do(
-            "counseling",
-            self.counselor,
-            lambda case: services.record_session(case=case, counselor=self.counselor, data=data),
-        )
+        last = self.sessions_held >= len(notes)
+
+        def hold(case: Case) -> object:
+            session = services.record_session(case=case, counselor=self.counselor, data=data)
+            plans_demo.review(case, self.counselor, next_step=next_step, last=last)
+            return session
+
+        self._do("counseling", self.counselor, hold)
 
     def _next_session(self, held: datetime.datetime) -> datetime.datetime:
         """A week after the session; the last one held plans the next two days from now, at nine
@@ -460,4 +466,5 @@ def seed_demo() -> SeedReport:
             driver.keep_notes()
         report.cases_created += 1
     desk_demo.seed(users)
+    plans_demo.seed()
     return report

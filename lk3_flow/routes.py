@@ -15,6 +15,7 @@ from letters import views as letter_views
 from permissions.roles import AUDIT_CASE, MANAGE_CASE
 from permissions.selectors import CHANGE_USER
 from permissions.views import AccountViewset, EndAllSessionsView
+from plans import views as plan_views
 from reminders import views as reminder_views
 
 from . import erasure_views, staff_views, views
@@ -41,6 +42,14 @@ class CaseApp(Application):
     notes_path = path("<int:pk>/catatan/", casenotes_views.CaseNotesView.as_view(), name="notes")
     contacts_path = path(
         "<int:pk>/kontak/", casenotes_views.ContactLogView.as_view(), name="contacts"
+    )
+    plan_change_path = path(
+        "<int:pk>/rencana/ubah/", plan_views.ProposePlanChangeView.as_view(), name="plan_change"
+    )
+    plan_change_decision_path = path(
+        "<int:pk>/rencana/perubahan/<int:change_pk>/",
+        plan_views.PlanChangeDecisionView.as_view(),
+        name="plan_change_decision",
     )
     remind_path = path(
         "<int:pk>/ingatkan/", reminder_views.RemindClientView.as_view(), name="remind"

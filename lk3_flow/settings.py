@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "attachments",
     "casenotes",
     "desk",
+    "plans",
     "notifications",
     "reminders",
     "django_tasks",

@@ -42,6 +42,7 @@ from permissions.selectors import (
     may_withdraw_cases,
     openable_case_ids,
 )
+from plans import selectors as plans
 from reminders import selectors as reminders
 
 from . import personal_data, selectors, services
@@ -111,6 +112,7 @@ class CaseDetailView(VisibleCaseMixin, generic.TemplateView):
                 can_add_entries=casenotes.may_add_entries(user, case, self.access),
                 reminder_card=reminders.reminder_card(user, case, self.access),
                 history=selectors.service_history(case, self.request.GET.get("page")),
+                plan=plans.plan_card(user, case, self.access),
                 # Only a client without an open case can have been erased.
                 entries_erased=not is_open and casenotes.texts_erased(case),
             )

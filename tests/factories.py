@@ -19,8 +19,11 @@ from lk3_flow.choices import (
     SessionType,
     Sex,
 )
+from lk3_flow.fields import LOCAL_DATE_FORMAT
 from lk3_flow.models import Case, Partner, StaffProfile
 from permissions.services import grant_role
+from plans import selectors as plan_selectors
+from plans import services as plan_services
 from regions.models import District
 
 # Kemendagri codes of the places the tests register clients in.
@@ -103,6 +106,65 @@ ASSESSMENT = {
     "planned_services": ["counseling"],
 }
 
+GOALS = [
+    "Pasangan berkomunikasi tanpa kekerasan verbal.",
+    "Anak kembali bersekolah secara teratur.",
+    "Keluarga mengenal layanan bantuan hukum.",
+]
+
+
+def plan_goals(responsible: Any, count: int = 1) -> list[plan_services.GoalData]:
+    """Goals as a counselor writes them with an assessment, due in two months."""
+    target = timezone.localdate() + datetime.timedelta(days=60)
+    return [
+        plan_services.GoalData(GOALS[n % len(GOALS)], ["counseling"], responsible, target)
+        for n in range(count)
+    ]
+
+
+def goals_post(responsible: Any, count: int = 1, prefix: str = "goals") -> dict[str, Any]:
+    """The assessment page's goal rows, as a browser sends them."""
+    target = (timezone.localdate() + datetime.timedelta(days=60)).strftime(LOCAL_DATE_FORMAT)
+    data: dict[str, Any] = {
+        f"{prefix}-TOTAL_FORMS": str(count),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "1",
+        f"{prefix}-MAX_NUM_FORMS": "10",
+    }
+    for n in range(count):
+        data.update(
+            {
+                f"{prefix}-{n}-description": GOALS[n % len(GOALS)],
+                f"{prefix}-{n}-services": ["counseling"],
+                f"{prefix}-{n}-responsible": str(responsible.pk),
+                f"{prefix}-{n}-target_date": target,
+            }
+        )
+    return data
+
+
+def goal_reviews_post(case: Case, status: str = "in_progress") -> dict[str, Any]:
+    """A session page's review of every open goal of the case's plan (nothing without one)."""
+    goals = list(plan_selectors.open_goals_of(case))
+    if not goals:
+        return {}
+    data: dict[str, Any] = {
+        "goal_reviews-TOTAL_FORMS": str(len(goals)),
+        "goal_reviews-INITIAL_FORMS": str(len(goals)),
+        "goal_reviews-MIN_NUM_FORMS": "0",
+        "goal_reviews-MAX_NUM_FORMS": str(len(goals)),
+    }
+    for n, goal in enumerate(goals):
+        data.update(
+            {
+                f"goal_reviews-{n}-goal_id": str(goal.pk),
+                f"goal_reviews-{n}-status": status,
+                f"goal_reviews-{n}-note": "Ada kemajuan.",
+            }
+        )
+    return data
+
+
 CLOSURE = {
     "reason": ClosureReason.GOALS_ACHIEVED,
     "summary": "Komunikasi membaik.",
@@ -136,23 +198,29 @@ class Office:
             lambda c: services.assign_counselor(case=c, counselor=self.counselor, actor=self.head),
         )
 
-    def assess(self, case: Case) -> Case:
-        return self.step(
-            case,
-            "assessment",
-            self.counselor,
-            lambda c: services.record_assessment(case=c, author=self.counselor, data=ASSESSMENT),
-        )
+    def assess(self, case: Case, goals: int = 0) -> Case:
+        """The assessment, with that many goals of a plan (none: a case from before plans)."""
+
+        def step(c: Case) -> None:
+            assessment = services.record_assessment(case=c, author=self.counselor, data=ASSESSMENT)
+            if goals:
+                plan_services.write_goals(
+                    case=c, assessment=assessment, goals=plan_goals(self.counselor, goals)
+                )
+
+        return self.step(case, "assessment", self.counselor, step)
 
     def review_assessment(self, case: Case, approved: bool = True, comment: str = "") -> Case:
-        return self.step(
-            case,
-            "approve_assessment",
-            self.head,
-            lambda c: services.review_assessment(
+        """The head's decision, as its page takes it: approved, the goals become the plan."""
+
+        def step(c: Case) -> None:
+            assessment = services.review_assessment(
                 case=c, reviewer=self.head, approved=approved, comment=comment
-            ),
-        )
+            )
+            if approved:
+                plan_services.approve_plan(case=c, assessment=assessment)
+
+        return self.step(case, "approve_assessment", self.head, step)
 
     def session(self, case: Case, next_step: str = NextStep.ANOTHER_SESSION) -> Case:
         return self.step(
@@ -216,8 +284,8 @@ class Office:
             ),
         )
 
-    def to_counseling(self, case: Case) -> Case:
-        return self.review_assessment(self.assess(self.assign(case)))
+    def to_counseling(self, case: Case, goals: int = 0) -> Case:
+        return self.review_assessment(self.assess(self.assign(case), goals))
 
     def to_closed(self, case: Case) -> Case:
         case = self.session(self.to_counseling(case), NextStep.PROPOSE_CLOSURE)

@@ -51,7 +51,8 @@ from lk3_flow.choices import NextStep
 from lk3_flow.demo import sample_file
 from lk3_flow.fields import LOCAL_DATE_FORMAT, LOCAL_DATETIME_FORMAT
 from lk3_flow.models import Case, Partner
-from tests.factories import make_user
+from plans import services as plan_services
+from tests.factories import make_user, plan_goals
 
 settings.register_profile(
     "ci",
@@ -237,7 +238,13 @@ def world(office) -> World:
     administrator.is_staff = True
     administrator.save()
     office.administrator = administrator
-    counseling = office.to_counseling(office.register(full_name="Klien Konseling"))
+    counseling = office.to_counseling(office.register(full_name="Klien Konseling"), goals=2)
+    plan_services.propose_change(
+        case=counseling,
+        actor=office.counselor,
+        reason="Situasi berubah.",
+        entries=[plan_services.ProposedGoal(data=plan_goals(office.counselor)[0])],
+    )
     referral = office.propose_referral(
         office.session(
             office.to_counseling(office.register(full_name="Klien Rujukan")),
@@ -312,6 +319,9 @@ def valid_values(route: Route, case: Case) -> dict[str, str]:
             values[name] = str(case.process_id)
         elif name == "attachment_pk":
             values[name] = str(case.attachments.order_by("id").first().pk)
+        elif name == "change_pk":
+            change = case.plan_changes.order_by("id").first()
+            values[name] = str(change.pk if change else 1)
         elif name == "task_pk":
             task = task_for(case, route.name.split(":")[1])
             values[name] = str(task.pk if task else 1)

@@ -16,7 +16,7 @@ from lk3_flow import services
 from lk3_flow.choices import NextStep
 from lk3_flow.models import Case
 from tests.audit_shapes import actions_in, effects_of, kinds_of
-from tests.factories import make_partner
+from tests.factories import goal_reviews_post, make_partner
 from tests.test_lifecycle_http import START_URL, intake_post
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,10 @@ pytestmark = pytest.mark.django_db
 # each task transition stopped being an event of its own.
 # One more than before due dates: the next session's task restarts the case's clock; one more
 # since a session may not come before the case's previous one.
-SESSION_PAGE_QUERIES = {"sqlite": 68, "postgresql": 65}
+# Three more since the session reviews the case plan's open goals: one read of them, one insert
+# of the reviews and one update of the goals whose status changed, however many goals there are
+# (the case here has two).
+SESSION_PAGE_QUERIES = {"sqlite": 71, "postgresql": 68}
 
 
 def task_url(task: Task, action: str = "execute") -> str:
@@ -63,12 +66,13 @@ def last_position() -> int:
 
 
 def test_a_session_recorded_on_its_page_is_one_event_with_all_it_set_off(client, office):
-    case = office.to_counseling(office.register(full_name="Rina Marlina"))
+    case = office.to_counseling(office.register(full_name="Rina Marlina"), goals=2)
     task = open_task(case)
     client.force_login(office.counselor)
     start = last_position()
+    data = session_post() | goal_reviews_post(case, "achieved")
     with CaptureQueriesContext(connection) as queries:
-        response = client.post(task_url(task), session_post())
+        response = client.post(task_url(task), data)
     assert response.status_code == 302
     [event] = new_events(start)
     assert (event.action, event.case_id, event.actor) == (

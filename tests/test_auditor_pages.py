@@ -82,7 +82,9 @@ def test_a_lifecycle_reads_one_line_per_action_led_by_what_the_person_did(
     assert returned.principal.comment == "Ganti."
     assert any(step.title == "Task completed: Referral approval" for step in returned.steps)
     session = next(line for line in lines if line.title == "Task completed: Counseling session")
-    assert "Task created: Next service, as the counselor chose" not in titles  # an automatic step...
+    assert (
+        "Task created: Next service, as the counselor chose" not in titles
+    )  # an automatic step...
     assert any(step.title.startswith("Task ") for step in session.steps)  # ...is under its action
     html = response.content.decode()
     assert html.count("<details>") == len(lines) and "<summary>" in html

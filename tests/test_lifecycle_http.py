@@ -9,7 +9,14 @@ from flows import services as flow_services
 from lk3_flow.choices import CaseStatus, NextStep, ReferralStatus, Stage
 from lk3_flow.models import Case, Client
 from regions.models import District, Village
-from tests.factories import ASSESSMENT, CLOSURE, MUARA_CIUJUNG_TIMUR, RANGKASBITUNG
+from tests.factories import (
+    ASSESSMENT,
+    CLOSURE,
+    MUARA_CIUJUNG_TIMUR,
+    RANGKASBITUNG,
+    goal_reviews_post,
+    goals_post,
+)
 
 START_URL = "/case/intake/"
 MEMBERS_MANAGEMENT = {
@@ -96,8 +103,9 @@ def session_post(next_step: str) -> dict[str, str]:
     }
 
 
-def assessment_post() -> dict:
-    return {**ASSESSMENT, "planned_services": ["counseling"]}
+def assessment_post(responsible) -> dict:
+    """The assessment with one goal of its plan, the responsible person named."""
+    return {**ASSESSMENT, **goals_post(responsible)}
 
 
 @pytest.mark.django_db
@@ -110,7 +118,7 @@ def test_full_journey_over_http(client, office):
     case = execute(client, office.head, case, {"counselor": office.counselor.pk})
     assert case.counselor == office.counselor
 
-    case = execute(client, office.counselor, case, assessment_post())
+    case = execute(client, office.counselor, case, assessment_post(office.counselor))
     case = execute(
         client, office.head, case, {"decision": "return", "comment": "Tambah data anak."}
     )
@@ -119,12 +127,22 @@ def test_full_journey_over_http(client, office):
     page = client.get(task_url(open_task(case))).content.decode()
     assert "Tambah data anak." in page
     assert ASSESSMENT["presenting_problem"] in page  # the returned assessment is prefilled
-    case = execute(client, office.counselor, case, assessment_post())
+    case = execute(client, office.counselor, case, assessment_post(office.counselor))
     case = execute(client, office.head, case, {"decision": "approve", "comment": ""})
     assert case.stage == Stage.COUNSELING
 
-    case = execute(client, office.counselor, case, session_post(NextStep.ANOTHER_SESSION))
-    case = execute(client, office.counselor, case, session_post(NextStep.PROPOSE_REFERRAL))
+    case = execute(
+        client,
+        office.counselor,
+        case,
+        session_post(NextStep.ANOTHER_SESSION) | goal_reviews_post(case),
+    )
+    case = execute(
+        client,
+        office.counselor,
+        case,
+        session_post(NextStep.PROPOSE_REFERRAL) | goal_reviews_post(case),
+    )
     case = execute(
         client,
         office.counselor,
@@ -140,11 +158,21 @@ def test_full_journey_over_http(client, office):
         client, office.counselor, case, {"response": "accepted", "feedback": "Diterima."}
     )
     assert case.referrals.get().status == ReferralStatus.ACCEPTED
-    case = execute(client, office.counselor, case, session_post(NextStep.PROPOSE_CLOSURE))
+    case = execute(
+        client,
+        office.counselor,
+        case,
+        session_post(NextStep.PROPOSE_CLOSURE) | goal_reviews_post(case),
+    )
     case = execute(client, office.counselor, case, CLOSURE)
     case = execute(client, office.head, case, {"decision": "return", "comment": "Satu sesi lagi."})
     assert case.stage == Stage.COUNSELING
-    case = execute(client, office.counselor, case, session_post(NextStep.PROPOSE_CLOSURE))
+    case = execute(
+        client,
+        office.counselor,
+        case,
+        session_post(NextStep.PROPOSE_CLOSURE) | goal_reviews_post(case),
+    )
     case = execute(client, office.counselor, case, CLOSURE)
     case = execute(client, office.head, case, {"decision": "approve", "comment": ""})
     assert case.status == CaseStatus.CLOSED
@@ -207,12 +235,12 @@ def test_wrong_role_gets_403_on_start_and_tasks(client, office):
     login(client, office.other_counselor)
     task = open_task(case)
     assert client.get(task_url(task)).status_code == 404
-    assert client.post(task_url(task), assessment_post()).status_code == 404
+    assert client.post(task_url(task), assessment_post(office.counselor)).status_code == 404
 
     # A head sees the case, but the counselor's task is not theirs to do.
     login(client, office.head)
     assert client.get(task_url(task)).status_code == 403
-    assert client.post(task_url(task), assessment_post()).status_code == 403
+    assert client.post(task_url(task), assessment_post(office.counselor)).status_code == 403
     assert Case.objects.get(pk=case.pk).assessments.count() == 0
 
 
@@ -221,8 +249,8 @@ def test_completed_task_cannot_be_completed_twice(client, office):
     case = office.assign(office.register())
     task = open_task(case)
     login(client, office.counselor)
-    assert client.post(task_url(task), assessment_post()).status_code == 302
-    again = client.post(task_url(task), assessment_post())
+    assert client.post(task_url(task), assessment_post(office.counselor)).status_code == 302
+    again = client.post(task_url(task), assessment_post(office.counselor))
     assert again.status_code == 409  # a conflict, told as such (tests/test_task_conflicts.py)
     task.refresh_from_db()
     assert task.status == STATUS.DONE

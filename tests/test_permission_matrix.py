@@ -43,8 +43,10 @@ from lk3_flow.models import (
 from permissions.models import RoleRequest
 from permissions.selectors import CaseAccess, case_access
 from permissions.services import request_role
+from plans import services as plan_services
+from plans.models import Goal, GoalReview, PlanChange
 from reminders.models import Reminder
-from tests.factories import make_user, registration
+from tests.factories import make_user, plan_goals, registration
 from tests.test_lifecycle_http import session_post
 
 PUBLIC = {
@@ -92,6 +94,10 @@ CASE_PAGES = {
     "cases:attachment_add",
     "cases:notes",
     "cases:contacts",
+    # The plan: read by whoever reads the whole file; a change proposed by the case's counselor
+    # while the case is open, decided by a head (tests/test_plans.py).
+    "cases:plan_change",
+    "cases:plan_change_decision",
     "cases:remind",
     "cases:reminder",
     "audit:timeline",
@@ -144,6 +150,9 @@ DOMAIN_MODELS: list[type[Model]] = [
     Reminder,
     DeskService,
     OutreachEvent,
+    Goal,
+    GoalReview,
+    PlanChange,
 ]
 
 
@@ -213,6 +222,9 @@ def url_for(route: Route, case: Case, task: Task | None) -> str:
     if "<int:attachment_pk>" in url:
         attachment = case.attachments.order_by("id").first()
         url = url.replace("<int:attachment_pk>", str(attachment.pk if attachment else 0))
+    if "<int:change_pk>" in url:
+        change = case.plan_changes.order_by("id").first()
+        url = url.replace("<int:change_pk>", str(change.pk if change else 0))
     if "<int:reminder_pk>" in url:
         reminder = case.reminders.order_by("id").first()
         url = url.replace("<int:reminder_pk>", str(reminder.pk if reminder else 0))
@@ -248,9 +260,15 @@ def world(office):
     office.administrator = make_user("pengelola", "administrator", "Pengelola Sistem")
     office.administrator.is_staff = True
     office.administrator.save()
-    own = office.to_counseling(office.register(full_name="Klien Sendiri"))
+    own = office.to_counseling(office.register(full_name="Klien Sendiri"), goals=2)
     own = office.session(own, NextStep.PROPOSE_REFERRAL)
     own = office.propose_referral(own)
+    plan_services.propose_change(
+        case=own,
+        actor=office.counselor,
+        reason="Situasi berubah.",
+        entries=[plan_services.ProposedGoal(data=plan_goals(office.counselor)[0])],
+    )
 
     def for_other(case: Case) -> Case:
         return office.step(

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from flows import services as flow_services
 from letters.models import Letter, LetterKind
@@ -21,6 +22,9 @@ from lk3_flow.models import (
     Protection,
 )
 from lk3_flow.selectors import HISTORY_PAGE_SIZE
+from plans import selectors as plan_selectors
+from plans.models import GoalReview
+from tests.factories import goal_reviews_post
 from tests.pdf import extract_text, letter_bytes
 from tests.test_lifecycle_http import execute, login, open_task, session_post, task_url
 from workdays.selectors import end_of_day
@@ -115,9 +119,9 @@ def test_a_report_of_a_visit_still_to_come_is_refused_and_changes_nothing(client
     )
 
     assert response.status_code == 200
-    assert "still to come" in response.content.decode() or "masih akan datang" in (
-        response.content.decode()
-    )
+    with translation.override("id"):
+        refusal = gettext("This date is still to come; report it once it has passed.")
+    assert refusal in response.content.decode()
     assert HomeVisit.objects.get(case=case).next_step == ""
     assert open_task(case).pk == task.pk
 
@@ -404,3 +408,45 @@ def test_erasure_keeps_a_member_a_visit_was_about_as_a_number(office):
     son.refresh_from_db()
     assert "Dede" not in son.full_name and son.relationship == "child"
     assert HomeVisit.objects.get(case=case).person_concerned == son
+
+
+def test_a_planned_case_is_offered_the_plan_s_next_steps_and_reviews_its_goals(client, office):
+    case = office.register()
+    case = office.review_assessment(office.assess(office.assign(case), goals=1))
+    goal = plan_selectors.open_goals_of(case).get()
+    goal.services = ["counseling", "outreach"]
+    goal.save(update_fields=["services"])
+    login(client, office.counselor)
+
+    session_page = client.get(task_url(open_task(case)))
+
+    offered = [value for value, _label in session_page.context["form"].fields["next_step"].choices]
+    assert offered == [NextStep.ANOTHER_SESSION, NextStep.HOME_VISIT, NextStep.PROPOSE_CLOSURE]
+    refused = client.post(
+        task_url(open_task(case)),
+        session_post(NextStep.ACCOMPANIMENT) | goal_reviews_post(case),
+    )
+    assert refused.status_code == 200 and open_task(case).flow_task.name == "counseling"
+
+    case = execute(
+        client, office.counselor, case, session_post(NextStep.HOME_VISIT) | goal_reviews_post(case)
+    )
+    case = prepare_visit(client, office, case)
+    reviews = goal_reviews_post(case, status="achieved")
+    case = execute(
+        client,
+        office.counselor,
+        case,
+        {
+            "visited_on": day(0),
+            "persons_met": "Ibu klien",
+            "findings": "Rumah sudah aman.",
+            "next_step": NextStep.PROPOSE_CLOSURE,
+            **reviews,
+        },
+    )
+
+    goal.refresh_from_db()
+    assert goal.status == "achieved"
+    assert GoalReview.objects.filter(goal=goal).count() == 2  # the session's and the visit's
+    assert case.stage == Stage.PROPOSE_CLOSURE

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "regions",
     "attachments",
     "casenotes",
+    "desk",
     "notifications",
     "django_tasks",
     "django_tasks_db",

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "attachments",
     "casenotes",
     "desk",
+    "plans",
     "notifications",
     "django_tasks",
     "django_tasks_db",

@@ -421,7 +421,16 @@ def letter_mix(keep_out: set[int]) -> list[tuple[str, Any, dict[str, Any]]]:
     """`PARALLEL_LETTERS` letters, every kind in turn, each on its own case with its records."""
     from letters.models import LetterKind
     from lk3_flow.choices import ReferralStatus, Stage
-    from lk3_flow.models import Assessment, Case, Closure, CounselingSession, Referral
+    from lk3_flow.models import (
+        Accompaniment,
+        Assessment,
+        Case,
+        Closure,
+        CounselingSession,
+        HomeVisit,
+        Protection,
+        Referral,
+    )
 
     per_kind = -(-PARALLEL_LETTERS // len(LetterKind))
     cases = Case.objects.select_related("client", "counselor").order_by("-id")
@@ -454,6 +463,20 @@ def letter_mix(keep_out: set[int]) -> list[tuple[str, Any, dict[str, Any]]]:
             (closure.case, {"closure": closure})
             for closure in Closure.objects.select_related("case").order_by("-id")[:per_kind]
         ],
+        **{
+            kind: [
+                (activity.case, {"activity": activity})
+                for activity in model.objects.select_related("case", "counselor").order_by("id")[
+                    :per_kind
+                ]
+            ]
+            for kind, model in [
+                (LetterKind.HOME_VISIT_ASSIGNMENT, HomeVisit),
+                (LetterKind.ACCOMPANIMENT_ASSIGNMENT, Accompaniment),
+                (LetterKind.ACCOMPANIMENT_CERTIFICATE, Accompaniment),
+                (LetterKind.PROTECTION_PLACEMENT, Protection),
+            ]
+        },
     }
     mix = []
     for n in range(per_kind):

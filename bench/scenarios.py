@@ -10,9 +10,11 @@ One assessment is as long as the form allows, for the letter that renders for ma
 from dataclasses import dataclass
 from typing import Any
 
-from lk3_flow.choices import ClosureReason, Stage
+from django.utils import timezone
+
+from lk3_flow.choices import ClosureReason, InstitutionKind, NextStep, Placement, Review, Stage
 from lk3_flow.fields import REPORT_LENGTH
-from lk3_flow.models import Assessment, Case, Closure
+from lk3_flow.models import Accompaniment, Assessment, Case, Closure, HomeVisit, Protection
 
 BATCH = 5000
 ASSESSMENT_SECTIONS = ("presenting_problem", "family_situation", "strengths", "risks", "needs")
@@ -34,6 +36,57 @@ def long_text(length: int = REPORT_LENGTH) -> str:
 class Scenarios:
     long_report_case: Case  # awaits the approval of an assessment whose report fills many pages
     long_report_characters: int
+
+
+def _services_beyond_counseling(count: int = 20) -> None:
+    """A home visit, an accompaniment and a protection for some closed cases, each reported:
+    what the letters of those services are issued about."""
+    day = timezone.localdate()
+    closed = list(
+        Case.objects.filter(stage=Stage.CLOSED).order_by("id").only("pk", "counselor")[:count]
+    )
+    each = [
+        {"case": case, "counselor_id": case.counselor_id, "next_step": NextStep.ANOTHER_SESSION}
+        for case in closed
+    ]
+    HomeVisit.objects.bulk_create(
+        HomeVisit(
+            planned_on=day,
+            visited_on=day,
+            place="Rumah klien",
+            purpose="Melihat kondisi keluarga.",
+            persons_met="Klien",
+            findings="Keluarga dalam keadaan baik.",
+            **fields,
+        )
+        for fields in each
+    )
+    Accompaniment.objects.bulk_create(
+        Accompaniment(
+            institution_kind=InstitutionKind.RELIGIOUS_COURT,
+            institution_name="Pengadilan Agama Rangkasbitung",
+            purpose="Sidang mediasi.",
+            planned_on=day,
+            accompanied_on=day,
+            outcome="Mediasi berjalan.",
+            **fields,
+        )
+        for fields in each
+    )
+    Protection.objects.bulk_create(
+        Protection(
+            placement=Placement.SAFE_HOUSE,
+            institution_name="Rumah Aman UPTD PPA Kabupaten Lebak",
+            institution_address="Rangkasbitung",
+            reason="Ancaman kekerasan.",
+            starts_on=day,
+            planned_end_on=day,
+            ended_on=day,
+            review=Review.APPROVED,
+            **fields,
+        )
+        for fields in each
+    )
 
 
 def prepare() -> Scenarios:
@@ -75,6 +128,7 @@ def prepare() -> Scenarios:
         ],
         batch_size=BATCH,
     )
+    _services_beyond_counseling()
     return Scenarios(
         long_report_case=Case.objects.get(pk=long_case.pk),
         long_report_characters=(len(ASSESSMENT_SECTIONS) + 1) * len(long_text()),

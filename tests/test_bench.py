@@ -83,6 +83,10 @@ def test_the_letters_issued_at_once_are_of_every_kind(seeded):
             LetterKind.COUNSELING_INVITATION: {"session"},
             LetterKind.REFERRAL: {"referral"},
             LetterKind.SERVICE_COMPLETION: {"closure"},
+            LetterKind.HOME_VISIT_ASSIGNMENT: {"activity"},
+            LetterKind.ACCOMPANIMENT_ASSIGNMENT: {"activity"},
+            LetterKind.ACCOMPANIMENT_CERTIFICATE: {"activity"},
+            LetterKind.PROTECTION_PLACEMENT: {"activity"},
         }.get(kind, set())
         assert set(records) == needed
 

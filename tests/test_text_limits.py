@@ -4,13 +4,22 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from flows import services as flow_services
 from letters.selectors import institution_profile
 from lk3_flow import services
 from lk3_flow.choices import NextStep
 from lk3_flow.fields import NOTE_LENGTH, REPORT_LENGTH, LimitedTextField
-from lk3_flow.models import Assessment, Case, Referral
+from lk3_flow.models import (
+    Accompaniment,
+    Assessment,
+    Case,
+    Consultation,
+    HomeVisit,
+    Protection,
+    Referral,
+)
 from tests.factories import ASSESSMENT, in_english
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +49,39 @@ def test_every_text_field_has_a_maximum():
     assert unlimited == []
 
 
+def services_beyond_counseling(case: Case, counselor) -> None:
+    """One row of each service activity, as their reports leave them."""
+    day, done = (
+        timezone.localdate(),
+        {"case": case, "counselor": counselor, "next_step": "another_session"},
+    )
+    HomeVisit.objects.create(planned_on=day, place="Rumah", purpose="Kunjungan.", **done)
+    Accompaniment.objects.create(
+        institution_kind="police",
+        institution_name="Polsek",
+        purpose="Lapor.",
+        planned_on=day,
+        **done,
+    )
+    Protection.objects.create(
+        placement="relatives",
+        institution_name="Paman",
+        institution_address="Kp. Cibeureum",
+        reason="Aman.",
+        starts_on=day,
+        planned_end_on=day,
+        **done,
+    )
+    Consultation.objects.create(
+        kind="consultation",
+        held_at=timezone.now(),
+        channel="phone",
+        topic="Topik",
+        given="Saran.",
+        **done,
+    )
+
+
 def test_the_database_refuses_a_text_beyond_its_maximum(office):
     """Even a write that skips forms and models (a bulk update) cannot store it."""
     referred = office.propose_referral(
@@ -52,6 +94,7 @@ def test_the_database_refuses_a_text_beyond_its_maximum(office):
         case=referred, counselor=office.other_counselor, actor=office.head, reason="Cuti."
     )
     institution_profile()  # the letterhead row, made once
+    services_beyond_counseling(referred, office.counselor)
     for model, field in text_fields():
         row = model.objects.first()
         assert row is not None, model

@@ -122,7 +122,12 @@ def plan_goals(responsible: Any, count: int = 1) -> list[plan_services.GoalData]
     ]
 
 
-def goals_post(responsible: Any, count: int = 1, prefix: str = "goals") -> dict[str, Any]:
+def goals_post(
+    responsible: Any,
+    count: int = 1,
+    prefix: str = "goals",
+    services: tuple[str, ...] = ("counseling",),
+) -> dict[str, Any]:
     """The assessment page's goal rows, as a browser sends them."""
     target = (timezone.localdate() + datetime.timedelta(days=60)).strftime(LOCAL_DATE_FORMAT)
     data: dict[str, Any] = {
@@ -135,7 +140,7 @@ def goals_post(responsible: Any, count: int = 1, prefix: str = "goals") -> dict[
         data.update(
             {
                 f"{prefix}-{n}-description": GOALS[n % len(GOALS)],
-                f"{prefix}-{n}-services": ["counseling"],
+                f"{prefix}-{n}-services": list(services),
                 f"{prefix}-{n}-responsible": str(responsible.pk),
                 f"{prefix}-{n}-target_date": target,
             }

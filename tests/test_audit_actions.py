@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 # Three more since the session reviews the case plan's open goals: one read of them, one insert
 # of the reviews and one update of the goals whose status changed, however many goals there are
 # (the case here has two).
-SESSION_PAGE_QUERIES = {"sqlite": 71, "postgresql": 68}
+SESSION_PAGE_QUERIES = {"sqlite": 72, "postgresql": 68}
 
 
 def task_url(task: Task, action: str = "execute") -> str:

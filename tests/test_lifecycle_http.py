@@ -104,8 +104,9 @@ def session_post(next_step: str) -> dict[str, str]:
 
 
 def assessment_post(responsible) -> dict:
-    """The assessment with one goal of its plan, the responsible person named."""
-    return {**ASSESSMENT, **goals_post(responsible)}
+    """The assessment with one goal of its plan, the responsible person named: served by
+    counseling and a referral, the steps the journeys below take."""
+    return {**ASSESSMENT, **goals_post(responsible, services=("counseling", "referral"))}
 
 
 @pytest.mark.django_db

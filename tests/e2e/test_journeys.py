@@ -160,7 +160,12 @@ def test_a_case_from_registration_to_closure(people, office, live_server, tmp_pa
     counselor.take_and_open_task(number)
     for name in ["presenting_problem", "family_situation", "strengths", "risks", "needs", "goals"]:
         counselor.write(name, f"Isi {name} dari asesmen pertama.")
-    counselor.choose("planned_services", "counseling")
+    # The plan: one goal, served by counseling and, if need be, a referral.
+    counselor.page.fill("#id_goals-0-description", "Komunikasi suami-istri membaik.")
+    for service in ["counseling", "referral"]:
+        counselor.page.check(f"input[name='goals-0-services'][value='{service}']", force=True)
+    counselor.page.fill("#id_goals-0-target_date", "31/01/2027")
+    counselor.page.keyboard.press("Escape")
     counselor.submit()
 
     head.decide(number, "return", "Tambahkan risiko terhadap anak.")

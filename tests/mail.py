@@ -48,7 +48,9 @@ def inbox(settings):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    # A fixed greeting name: the server would otherwise look its own up (getfqdn) on every
+    # connection, which waits on DNS where a resolver is slow and outlasts the client's timeout.
+    controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="localhost")
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"

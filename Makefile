@@ -7,7 +7,9 @@ STAMP := $(VENV)/.installed
 .PHONY: run test install install-test lint migrate-check messages system-packages screenshots bench
 
 # WeasyPrint needs Pango; libharfbuzz-subset0 makes it 2.5x faster and its output reproducible.
-RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# The letters fall back on a colour emoji font (and fontconfig's DejaVu for symbols) for what their
+# own font lacks: a name typed with an emoji prints as typed, not as empty boxes.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-color-emoji
 # The tests read letters back with poppler's pdftotext and drive Debian's Chromium.
 TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium
 

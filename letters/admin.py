@@ -20,10 +20,12 @@ class InstitutionProfileForm(forms.ModelForm):
             "email",
             "website",
             "city",
+            "head_title",
             "logo",
             "paper_size",
             "number_pattern",
             "copies_to",
+            "assignment_basis",
         ]
 
     def clean_number_pattern(self) -> str:

@@ -8,9 +8,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.html import format_html
 
-from lk3_flow.choices import RELATIONSHIP_TERMS
+from lk3_flow.choices import RELATIONSHIP_TERMS, ProblemCategory
 from lk3_flow.models import (
     Activity,
     Case,
@@ -23,6 +24,7 @@ from lk3_flow.selectors import address_of, age_on, is_minor, latest_assessment
 from plans.selectors import goals_written_in
 
 from .models import InstitutionProfile, LetterKind
+from .selectors import latest_letter
 
 # Which letters are written as a letter to someone (Nomor/Sifat/Lampiran/Hal and "Yth."); the
 # others are certificates with a centred title.
@@ -31,11 +33,29 @@ ADDRESSED = {
     LetterKind.REFERRAL,
     LetterKind.PROTECTION_PLACEMENT,
 }
-# A placement says where a person at risk is kept safe: it is never an ordinary letter.
+# What an assessment or a referral tells, and where a placement keeps a person at risk, is never
+# an ordinary letter's content.
 ALWAYS_CONFIDENTIAL = {
     LetterKind.ASSESSMENT_REPORT,
     LetterKind.REFERRAL,
     LetterKind.PROTECTION_PLACEMENT,
+}
+# Problems whose mere mention can harm the client: every letter of such a case is confidential.
+SENSITIVE_PROBLEMS = {ProblemCategory.DOMESTIC_VIOLENCE}
+# Letters that go beyond the client and the office, which the district social office receives in
+# copy (the profile's standard copies); a receipt, a statement, an invitation or an assignment
+# stays between the office and its addressee.
+COPIED_TO_SUPERVISORS = {
+    LetterKind.ASSESSMENT_REPORT,
+    LetterKind.REFERRAL,
+    LetterKind.SERVICE_COMPLETION,
+    LetterKind.PROTECTION_PLACEMENT,
+}
+# Letters of assignment, which state their basis (Dasar) before whom they assign.
+ASSIGNMENTS = {
+    LetterKind.ASSIGNMENT,
+    LetterKind.HOME_VISIT_ASSIGNMENT,
+    LetterKind.ACCOMPANIMENT_ASSIGNMENT,
 }
 # Letters about a service activity (`lk3_flow.models.Activity`), read from its record.
 ABOUT_ACTIVITY = {
@@ -60,6 +80,12 @@ SUBJECTS = {
 }
 
 
+def indonesian_date(day: datetime.date) -> str:
+    """'27 November 2026': full month names, as official letters require."""
+    with translation.override("id"):
+        return dateformat.format(day, "j F Y")
+
+
 @dataclass
 class LetterDraft:
     """Everything a letter needs before it has a number."""
@@ -69,16 +95,27 @@ class LetterDraft:
     subject: str
     addressee: list[str] = field(default_factory=list)
     copies: list[str] = field(default_factory=list)
+    basis: list[str] = field(default_factory=list)
     records: dict[str, Any] = field(default_factory=dict)
+    # The day the date line shows when it is not the day of issue: a statement is dated when it
+    # was made.
+    dated: datetime.date | None = None
 
     @property
     def addressed(self) -> bool:
         return self.kind in ADDRESSED
 
     @property
+    def confidential(self) -> bool:
+        return (
+            self.case.sensitive
+            or self.kind in ALWAYS_CONFIDENTIAL
+            or not SENSITIVE_PROBLEMS.isdisjoint(self.case.problem_categories)
+        )
+
+    @property
     def confidentiality(self) -> str:
-        sensitive = self.case.sensitive or self.kind in ALWAYS_CONFIDENTIAL
-        return "Rahasia" if sensitive else "Biasa"
+        return "Rahasia" if self.confidential else "Biasa"
 
     @property
     def template_name(self) -> str:
@@ -137,8 +174,11 @@ def draft(
     """The draft of a letter of `kind` about `case`, from the records the step produced, as it
     reads on the letter's date `on` (today by default): a person's age is theirs that day."""
     on = on or timezone.localdate()
-    standard_copies = [line.strip() for line in profile.copies_to.splitlines() if line.strip()]
-    letter = LetterDraft(kind=kind, case=case, subject=SUBJECTS[kind], copies=standard_copies)
+    letter = LetterDraft(kind=kind, case=case, subject=SUBJECTS[kind])
+    if kind in COPIED_TO_SUPERVISORS:
+        letter.copies = _lines(profile.copies_to)
+    if kind in ASSIGNMENTS:
+        letter.basis = [*_lines(profile.assignment_basis), _case_basis(kind, case)]
     if kind == LetterKind.ASSESSMENT_REPORT:
         letter.records["assessment"] = latest_assessment(case)
         # The plan as the head approved it with the assessment, as a table.
@@ -147,19 +187,62 @@ def draft(
         concerned = person_concerned(session.person_concerned, on)
         letter.records.update(session=session, concerned=concerned)
         letter.addressee = _client_addressee(case, concerned)
-        letter.copies = ["Arsip"]
     elif kind == LetterKind.REFERRAL:
         letter.records["referral"] = referral
         letter.records["concerned"] = person_concerned(referral.person_concerned, on)
         letter.records["assessment"] = latest_assessment(case)
         letter.addressee = [f"Pimpinan {referral.partner.name}", referral.partner.address]
     elif kind == LetterKind.SERVICE_COMPLETION:
-        letter.records["closure"] = closure
-    elif kind in (LetterKind.REGISTRATION_RECEIPT, LetterKind.SERVICE_CONSENT):
-        letter.copies = ["Arsip"]
+        letter.records.update(
+            closure=closure,
+            served_from=timezone.localdate(case.created_at),
+            served_until=timezone.localdate(closure.reviewed_at),
+        )
+    elif kind == LetterKind.SERVICE_CONSENT:
+        letter.dated = case.consent_date
+    if kind == LetterKind.ASSIGNMENT:
+        letter.records["assignee"] = case.counselor
     if kind in ABOUT_ACTIVITY:
         letter.records["activity"] = activity
+        letter.records["assignee"] = activity.counselor
         letter.records["concerned"] = person_concerned(activity.person_concerned, on)
     if kind == LetterKind.PROTECTION_PLACEMENT:
         letter.addressee = [f"Pimpinan {activity.institution_name}", activity.institution_address]
     return letter
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# A record and its number, which is never broken across lines, and its date.
+NUMBERED = '{} <span class="nowrap">{}</span> tanggal {}'
+
+
+def _case_basis(kind: str, case: Case) -> str:
+    """The record of this case an assignment rests on: the registration for the counselor's
+    assignment, the approved plan (its assessment report) for an activity."""
+    if kind == LetterKind.ASSIGNMENT:
+        receipt = latest_letter(case, LetterKind.REGISTRATION_RECEIPT)
+        registered = indonesian_date(timezone.localdate(case.created_at))
+        if receipt is None:
+            return format_html(
+                NUMBERED, "Pendaftaran klien dengan nomor kasus", case.number, registered
+            )
+        return format_html(
+            NUMBERED,
+            "Tanda Bukti Pendaftaran Nomor",
+            receipt.number,
+            indonesian_date(receipt.issued_on),
+        )
+    report = latest_letter(case, LetterKind.ASSESSMENT_REPORT)
+    if report is None:
+        return format_html(
+            '{} <span class="nowrap">{}</span>', "Rencana intervensi kasus nomor", case.number
+        )
+    return format_html(
+        NUMBERED,
+        "Laporan Hasil Asesmen dan rencana intervensi Nomor",
+        report.number,
+        indonesian_date(report.issued_on),
+    )

@@ -76,6 +76,15 @@ class InstitutionProfile(models.Model):
     email = models.EmailField(_("e-mail"), blank=True, default="lk3@lebakkab.go.id")
     website = models.CharField(_("website"), max_length=120, blank=True)
     city = models.CharField(_("place of signing"), max_length=100, default="Rangkasbitung")
+    head_title = models.CharField(
+        _("position of the head"),
+        max_length=120,
+        default="Ketua LK3 Kabupaten Lebak",
+        help_text=_(
+            "As letters print it. Whoever signs with another position signs on behalf of "
+            "the head (a.n.)."
+        ),
+    )
     logo = models.FileField(_("logo (PNG or SVG)"), upload_to="institution/", blank=True)
     paper_size = models.CharField(
         _("paper size"), max_length=2, choices=PaperSize.choices, default=PaperSize.A4
@@ -93,8 +102,21 @@ class InstitutionProfile(models.Model):
         _("standard copies (tembusan)"),
         max_length=NOTE_LENGTH,
         blank=True,
-        default="Kepala Dinas Sosial Kabupaten Lebak\nArsip",
-        help_text=_("One recipient per line."),
+        default="Kepala Dinas Sosial Kabupaten Lebak",
+        help_text=_(
+            "One recipient per line; printed on assessment reports, referrals, placements "
+            "and completion certificates."
+        ),
+    )
+    assignment_basis = LimitedTextField(
+        _("basis of letters of assignment (dasar)"),
+        max_length=NOTE_LENGTH,
+        blank=True,
+        default="Undang-Undang Nomor 11 Tahun 2009 tentang Kesejahteraan Sosial",
+        help_text=_(
+            "One regulation or decree per line; each letter of assignment adds the case "
+            "record it rests on."
+        ),
     )
 
     class Meta:

@@ -14,6 +14,7 @@ from .models import (
     Letter,
     LetterKind,
     LetterNumber,
+    LetterStatus,
     PendingRendering,
 )
 
@@ -98,3 +99,12 @@ def register_entries(*, year: int, kind: str = "") -> QuerySet:
     if kind:
         entries = entries.filter(kind=kind)
     return entries.select_related("letter__case").order_by(kind_order, "sequence")
+
+
+def latest_letter(case: Case, kind: str) -> Letter | None:
+    """The case's letter of `kind` in force: the last one issued and not revoked."""
+    return (
+        Letter.objects.filter(case=case, kind=kind, status=LetterStatus.VALID)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )

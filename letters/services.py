@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, TextChoices
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit import services as audit
@@ -31,6 +31,7 @@ from audit.models import Action
 from lk3_flow.models import Case
 
 from . import content, files
+from .letterhead import letterhead_lines
 from .models import (
     RENDER_ATTEMPTS,
     InstitutionProfile,
@@ -49,19 +50,13 @@ from .selectors import institution_profile
 logger = logging.getLogger(__name__)
 
 # Raised whenever the letter templates or their stylesheet change in a way that shows.
-TEMPLATE_VERSION = "2026.12-1"
+TEMPLATE_VERSION = "2026.12-2"
 SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # How long a drawn number may wait for its step before it counts as unused: far longer than
 # any rendering, so that only numbers of steps that are over are voided.
 UNUSED_NUMBER_GRACE = datetime.timedelta(minutes=10)
 # Who the audit log names for a file the worker made.
 WORKER_NAME = "LK3 Flow"
-
-
-def indonesian_date(day: Any) -> str:
-    """'27 November 2026': full month names, as official letters require."""
-    with translation.override("id"):
-        return dateformat.format(day, "j F Y")
 
 
 def _short_code() -> str:
@@ -96,6 +91,11 @@ def _signer_facts(signer: AbstractBaseUser) -> dict[str, str]:
     }
 
 
+def signs_on_behalf_of_head(profile: InstitutionProfile, signer_position: str) -> bool:
+    """Whoever signs with a position other than the head's signs for the head ("a.n.")."""
+    return signer_position.strip().casefold() != profile.head_title.strip().casefold()
+
+
 def render_letter_html(letter: Letter, draft: content.LetterDraft, profile: Any) -> str:
     url = verification_url(letter.token)
     context = {
@@ -104,8 +104,10 @@ def render_letter_html(letter: Letter, draft: content.LetterDraft, profile: Any)
         "case": draft.case,
         "client": draft.case.client,
         "profile": profile,
+        "letterhead": letterhead_lines(profile),
+        "on_behalf_of_head": signs_on_behalf_of_head(profile, letter.signer_position),
         "logo_src": _logo_src(profile),
-        "date_line": f"{profile.city}, {indonesian_date(letter.issued_on)}",
+        "date_line": f"{profile.city}, {content.indonesian_date(draft.dated or letter.issued_on)}",
         "verification_url": url,
         "qr_svg": _qr_svg(url),
         **draft.records,

@@ -225,7 +225,11 @@ class _CaseDriver:
         notes = self.demo.session_notes
         note = notes[min(self.sessions_held, len(notes) - 1)]
         concerned = self.demo.session_concerned[self.sessions_held : self.sessions_held + 1]
-        when = timezone.now() - datetime.timedelta(days=7 * (len(notes) - self.sessions_held))
+        # Office hours, whatever the hour the demo is seeded (the invitations print the time);
+        # a session of today not later than now.
+        day = timezone.localdate() - datetime.timedelta(days=7 * (len(notes) - self.sessions_held))
+        nine = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+        when = min(nine, timezone.now())
         data = {
             "scheduled_at": when,
             "held_at": when,

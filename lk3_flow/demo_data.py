@@ -135,7 +135,7 @@ STAFF: tuple[DemoStaff, ...] = (
         first_name="Euis",
         last_name="Komariah",
         role="head",
-        position="Pimpinan LK3",
+        position="Ketua LK3 Kabupaten Lebak",
         nip="197011031996022001",
     ),
     DemoStaff(

@@ -49,6 +49,16 @@ def _letter_number_connection_closed():
 
 
 @pytest.fixture
+def fresh_storage(settings):
+    """A new, empty in-memory storage for the test: what is in it is this test's doing, not the
+    files other tests' rolled-back letters and attachments left in the process's storage."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+
+
+@pytest.fixture
 def full_case(office):
     """A case through its whole life: a returned referral, an accepted one, a closure."""
     case = office.to_counseling(office.register(full_name="Rina Marlina"))

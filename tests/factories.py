@@ -182,7 +182,7 @@ class Office:
 
     def __init__(self) -> None:
         self.intake = make_user("petugas", "intake_officer", "Petugas Registrasi")
-        self.head = make_user("pimpinan", "head", "Pimpinan LK3")
+        self.head = make_user("pimpinan", "head", "Ketua LK3 Kabupaten Lebak")
         self.counselor = make_user("konselor", "counselor", "Pekerja Sosial")
         self.other_counselor = make_user("konselor2", "counselor", "Psikolog")
         self.auditor = make_user("auditor", "auditor", "Auditor")

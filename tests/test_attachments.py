@@ -26,13 +26,7 @@ from tests.factories import in_english, make_user
 KTP_NAME = "KTP Siti Aminah.jpg"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_storage(settings):
-    """A new, empty in-memory storage for each test: what is in it is this test's doing."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    }
+pytestmark = pytest.mark.usefixtures("fresh_storage")
 
 
 def png(size: tuple[int, int] = (40, 30)) -> bytes:

@@ -23,14 +23,7 @@ from letters.models import Letter, LetterKind, LetterNumber, NumberStatus
 from letters.numbering import draws_apart
 from tests.test_lifecycle_http import START_URL, intake_post
 
-
-@pytest.fixture(autouse=True)
-def _fresh_storage(settings):
-    """A new, empty in-memory storage: files of other tests' rolled-back letters are not here."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    }
+pytestmark = pytest.mark.usefixtures("fresh_storage")
 
 
 def letters_check() -> None:

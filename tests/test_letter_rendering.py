@@ -43,6 +43,7 @@ def test_a_step_issues_its_letter_without_rendering_it(office, monkeypatch):
     assert Action.LETTER_ISSUED in effects and Action.LETTER_FILED not in effects
 
 
+@pytest.mark.usefixtures("fresh_storage")
 def test_the_worker_makes_every_file_and_records_its_hash(office):
     case = office.register()
     letters = list(Letter.objects.filter(case=case))

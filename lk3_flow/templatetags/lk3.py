@@ -19,6 +19,15 @@ def labels(codes: list[str], vocabulary: str) -> str:
 
 
 @register.filter
+def nip(number: str) -> str:
+    """A NIP as official documents print it, in its parts: birth date, appointment month, sex,
+    sequence ("19701103 199602 2 001"); anything else as it is."""
+    if len(number) != 18 or not number.isdigit():
+        return number
+    return f"{number[:8]} {number[8:14]} {number[14]} {number[15:]}"
+
+
+@register.filter
 def person(user: object) -> str:
     """A staff member as people call them: full name, else login name; a dash when nobody."""
     if user is None:

@@ -4,13 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install install-test lint migrate-check messages system-packages screenshots bench
+.PHONY: run test install install-test lint migrate-check messages system-packages screenshots \
+	letter-pictures bench
 
 # WeasyPrint needs Pango; libharfbuzz-subset0 makes it 2.5x faster and its output reproducible.
 # The letters fall back on a colour emoji font (and fontconfig's DejaVu for symbols) for what their
 # own font lacks: a name typed with an emoji prints as typed, not as empty boxes.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-color-emoji
-# The tests read letters back with poppler's pdftotext and drive Debian's Chromium.
+# The tests read letters back with poppler's pdftotext, pdffonts and pdftoppm (the letters'
+# pictures) and drive Debian's Chromium.
 TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium
 
 $(BIN)/python:
@@ -63,6 +65,12 @@ bench: install
 # Pictures of the key pages for the README, taken by the browser journey.
 screenshots: install-test
 	LK3_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/e2e -q
+
+# The committed pictures of every letter (tests/letter_pictures/) renewed after a layout change,
+# once the new pages a failing tests/test_letter_pictures.py left in var/letter-pictures/ were
+# looked at.
+letter-pictures: install-test
+	LK3_ACCEPT_LETTER_PICTURES=1 $(BIN)/python -m pytest tests/test_letter_pictures.py -q
 
 lint: install
 	$(BIN)/ruff check .

@@ -122,7 +122,7 @@ def institution() -> InstitutionProfile:
         city="Rangkasbitung",
         paper_size="A4",
         number_pattern="{seq:03d}/{code}/LK3-LBK/{roman_month}/{year}",
-        copies_to="Kepala Dinas Sosial Kabupaten Lebak\nKetua Pengurus LK3 Kabupaten Lebak\nArsip",
+        copies_to="Kepala Dinas Sosial Kabupaten Lebak\nKetua Pengurus LK3 Kabupaten Lebak",
     )
 
 

@@ -45,7 +45,7 @@ class FilteredListView(LoginRequiredMixin, SearchFormMixin, generic.ListView):
         return False
 
     def rows(self) -> QuerySet:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define rows()")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
@@ -107,7 +107,7 @@ class RecordFormView(LoginRequiredMixin, generic.FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def save(self, form: forms.ModelForm) -> Model:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define save()")
 
     def form_valid(self, form: forms.ModelForm) -> HttpResponse:
         try:
@@ -119,7 +119,7 @@ class RecordFormView(LoginRequiredMixin, generic.FormView):
         return HttpResponseRedirect(self.detail_url(saved))
 
     def detail_url(self, saved: Model) -> str:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define detail_url()")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(

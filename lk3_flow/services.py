@@ -450,9 +450,9 @@ def _not_in_future(day: datetime.date | None, field_name: str) -> None:
         )
 
 
-def _prepared(queryset: Any) -> Any:
-    """The case's activity of this kind that was prepared and waits for its report."""
-    activity = queryset.filter(next_step="").order_by("-id").first()
+def _prepared(case: Case, kind: str) -> Any:
+    """The case's activity of `kind` that was prepared and waits for its report."""
+    activity = selectors.awaiting_report(case, kind)
     if activity is None:
         raise ValidationError(_("There is no prepared activity awaiting its report."))
     return activity
@@ -487,7 +487,7 @@ def prepare_home_visit(
 def report_home_visit(
     *, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]
 ) -> HomeVisit:
-    return _report_activity(_prepared(case.homevisits), data, "visited_on")
+    return _report_activity(_prepared(case, "home_visit"), data, "visited_on")
 
 
 def prepare_accompaniment(
@@ -500,7 +500,7 @@ def prepare_accompaniment(
 def report_accompaniment(
     *, case: Case, counselor: AbstractBaseUser, data: dict[str, Any]
 ) -> Accompaniment:
-    return _report_activity(_prepared(case.accompaniments), data, "accompanied_on")
+    return _report_activity(_prepared(case, "accompaniment"), data, "accompanied_on")
 
 
 def propose_protection(

@@ -12,8 +12,9 @@ STAMP := $(VENV)/.installed
 # own font lacks: a name typed with an emoji prints as typed, not as empty boxes.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-color-emoji
 # The tests read letters back with poppler's pdftotext, pdffonts and pdftoppm (the letters'
-# pictures) and drive Debian's Chromium.
-TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium
+# pictures), drive Debian's Chromium, and sign letters with a key on a PKCS#11 token that
+# SoftHSM2 emulates.
+TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium softhsm2
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.core.signals import request_finished, request_started
+from django.core.signals import request_finished, request_started, setting_changed
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +9,8 @@ class LettersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import files, numbering
+        # signing registers its deploy check on import.
+        from . import files, numbering, signing
 
         # A request is where a step's transaction begins and ends: once it is over, the files
         # of its rolled-back letters can be told from the committed ones.
@@ -23,3 +24,6 @@ class LettersConfig(AppConfig):
                 numbering.close_obsolete_apart_connection,
                 dispatch_uid=f"letters.close_obsolete_apart_connection.{name}",
             )
+        setting_changed.connect(
+            signing.forget_loaded_keys, dispatch_uid="letters.signing.forget_loaded_keys"
+        )

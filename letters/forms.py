@@ -7,6 +7,10 @@ from lk3_flow.uploads import upload_max_bytes
 
 from .models import LetterKind
 
+# A PDF says so in its first kilobyte (readers accept a little junk before the header).
+PDF_HEADER = b"%PDF"
+PDF_HEADER_WITHIN = 1024
+
 
 class CompareUploadForm(forms.Form):
     """Anyone holding a copy of a letter may check that its bytes are the issued ones."""
@@ -21,7 +25,10 @@ class CompareUploadForm(forms.Form):
                 _("The file is larger than %(megabytes)s MB."),
                 params={"megabytes": limit // (1024 * 1024)},
             )
-        return b"".join(upload.chunks())
+        data = b"".join(upload.chunks())
+        if PDF_HEADER not in data[:PDF_HEADER_WITHIN]:
+            raise forms.ValidationError(_("The file is not a PDF."))
+        return data
 
 
 class ShortCodeForm(forms.Form):

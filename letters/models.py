@@ -173,7 +173,8 @@ class Letter(models.Model):
     """An issued letter. Its bytes never change: a correction is a new letter superseding it.
 
     Its file is made after the step that issued it has committed (`PendingRendering`): until
-    then `pdf` and `sha256` are empty and `rendered_at` is not set.
+    then `pdf` and `sha256` are empty and `rendered_at` is not set. The file is signed when it
+    is made; `sha256` is the hash of the signed bytes.
     """
 
     case = models.ForeignKey(
@@ -197,6 +198,17 @@ class Letter(models.Model):
     pdf = models.FileField(upload_to=letter_file_name, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("file made at"), null=True, blank=True)
+    # The electronic signature in the stored file, as the verification page shows it without
+    # reading the file. Letters made before letters were signed have none.
+    signed_at = models.DateTimeField(_("signed electronically at"), null=True, blank=True)
+    certificate_subject = models.CharField(_("certificate subject"), max_length=1000, blank=True)
+    certificate_issuer = models.CharField(_("certificate issuer"), max_length=1000, blank=True)
+    certificate_serial = models.CharField(_("certificate serial number"), max_length=64, blank=True)
+    certificate_fingerprint = models.CharField(
+        _("certificate fingerprint (SHA-256)"), max_length=64, blank=True
+    )
+    # Whether the certificate chained to a configured trust root when the letter was signed.
+    certificate_trusted = models.BooleanField(_("certificate trusted"), default=False)
     template_version = models.CharField(max_length=20)
     status = models.CharField(
         _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.VALID

@@ -3,8 +3,9 @@
 A letter is issued inside the transaction of the step that calls for it: its number, its record
 and its content (the HTML, from the records as they stand) commit with the step or not at all.
 Its number is drawn apart on PostgreSQL (see `numbering.draws_apart`) and then stays in the letter
-register, void. Its file, the slow part, is made after commit by the background worker or by the
-first reader, whichever comes first (`rendered`); the stored PDF is never regenerated.
+register, void. Its file, the slow part, is made and signed after commit by the background
+worker or by the first reader, whichever comes first (`rendered`); the stored PDF is never
+regenerated.
 """
 
 import base64
@@ -13,6 +14,7 @@ import hashlib
 import logging
 import secrets
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import segno
@@ -30,7 +32,7 @@ from audit import services as audit
 from audit.models import Action
 from lk3_flow.models import Case
 
-from . import content, files
+from . import content, files, signing
 from .letterhead import letterhead_lines
 from .models import (
     RENDER_ATTEMPTS,
@@ -44,7 +46,7 @@ from .models import (
     VoidReason,
 )
 from .numbering import letter_number
-from .rendering import html_to_pdf
+from .rendering import render_letter
 from .selectors import institution_profile
 
 logger = logging.getLogger(__name__)
@@ -57,6 +59,14 @@ SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 UNUSED_NUMBER_GRACE = datetime.timedelta(minutes=10)
 # Who the audit log names for a file the worker made.
 WORKER_NAME = "LK3 Flow"
+SIGNATURE_FIELDS = (
+    "signed_at",
+    "certificate_subject",
+    "certificate_issuer",
+    "certificate_serial",
+    "certificate_fingerprint",
+    "certificate_trusted",
+)
 
 
 def _short_code() -> str:
@@ -225,14 +235,36 @@ def render_pending_letters(*, for_seconds: float | None = None) -> int:
 
 
 def _make_file(pending: PendingRendering) -> None:
-    """PDF from the issued HTML, stored, hashed into the audit log; in the caller's transaction."""
+    """PDF from the issued HTML, signed, stored, hashed into the audit log; in the caller's
+    transaction. The stored bytes are the signed bytes: the hash is theirs.
+
+    Without a key to sign with it fails before rendering (`signing.SigningUnavailable`): the
+    letter stays pending, and is made once a key is configured.
+    """
     letter = pending.letter
-    pdf = html_to_pdf(pending.html)
+    signer = signing.letter_signer()
+    made = render_letter(pending.html)
+    signed_at = timezone.now()
+    text = signing.SignatureText(
+        signer_name=letter.signer_name,
+        signer_position=letter.signer_position,
+        letter_number=letter.number,
+        location=institution_profile().city,
+        signed_at=signed_at,
+    )
+    pdf = signer.sign(made.pdf, stamp=made.stamp, text=text)
+    certificate = signer.certificate
     letter.sha256 = hashlib.sha256(pdf).hexdigest()
     letter.rendered_at = timezone.now()
+    letter.signed_at = signed_at
+    letter.certificate_subject = certificate.subject
+    letter.certificate_issuer = certificate.issuer
+    letter.certificate_serial = certificate.serial
+    letter.certificate_fingerprint = certificate.fingerprint
+    letter.certificate_trusted = certificate.trusted
     files.store_pdf(letter, pdf)
     try:
-        letter.save(update_fields=["pdf", "sha256", "rendered_at"])
+        letter.save(update_fields=["pdf", "sha256", "rendered_at", *SIGNATURE_FIELDS])
         pending.delete()
         audit.record(
             Action.LETTER_FILED,
@@ -319,6 +351,22 @@ def give_private_name(letter: Letter) -> None:
             files.delete_pdf(letter.pdf)
             raise
         transaction.on_commit(lambda: storage.delete(old))
+
+
+@dataclass(frozen=True)
+class CopyCheck:
+    """An uploaded copy against the issued letter: the same bytes? And its own signature."""
+
+    identical: bool
+    signature: signing.SignatureCheck
+
+
+def check_copy(letter: Letter, data: bytes) -> CopyCheck:
+    """Compare a copy anyone uploads with the letter's stored file and validate the signature
+    it carries; the comparison is counted in the letter's tally."""
+    identical = hashlib.sha256(data).hexdigest() == letter.sha256
+    count_verification(letter, Verification.MATCH if identical else Verification.MISMATCH)
+    return CopyCheck(identical=identical, signature=signing.check_signature(data))
 
 
 class Verification(TextChoices):

@@ -1,6 +1,5 @@
 """Letter pages: download for those who may read the case, public verification for everyone."""
 
-import hashlib
 import logging
 from typing import Any
 
@@ -168,7 +167,7 @@ class VerifyLetterView(generic.View):
 
     def post(self, request: Any, token: str) -> HttpResponse:
         form = CompareUploadForm(request.POST, request.FILES)
-        match = None
+        check = None
         if form.is_valid():
             letter = self.letter(token)
             if letter.rendered_at is None:
@@ -177,11 +176,8 @@ class VerifyLetterView(generic.View):
                     None, _("This letter's file is still being made. Please try again in a minute.")
                 )
                 return self.page(request, token, form)
-            match = hashlib.sha256(form.cleaned_data["pdf"]).hexdigest() == letter.sha256
-            services.count_verification(
-                letter, services.Verification.MATCH if match else services.Verification.MISMATCH
-            )
-        return self.page(request, token, form, match)
+            check = services.check_copy(letter, form.cleaned_data["pdf"])
+        return self.page(request, token, form, check)
 
     def letter(self, token: str) -> Letter:
         letter = selectors.letter_by_token(token)
@@ -190,11 +186,20 @@ class VerifyLetterView(generic.View):
         return letter
 
     def page(
-        self, request: Any, token: str, form: CompareUploadForm, match: bool | None = None
+        self,
+        request: Any,
+        token: str,
+        form: CompareUploadForm,
+        check: services.CopyCheck | None = None,
     ) -> HttpResponse:
         letter = selectors.letter_by_token(token)
         status = 200 if letter else 404
-        context = {"letter": letter, "form": form, "match": match}
+        context = {
+            "letter": letter,
+            "form": form,
+            "check": check,
+            "institution": selectors.institution_profile(),
+        }
         return render(request, self.template_name, context, status=status)
 
 
@@ -204,6 +209,9 @@ class VerifyByCodeView(generic.FormView):
 
     form_class = ShortCodeForm
     template_name = "letters/verify_code.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(institution=selectors.institution_profile(), **kwargs)
 
     def form_valid(self, form: ShortCodeForm) -> HttpResponse:
         letter = selectors.letter_by_short_code(form.cleaned_data["code"])

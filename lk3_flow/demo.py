@@ -19,6 +19,7 @@ from attachments import services as attachment_services
 from casenotes import services as casenotes
 from desk import demo as desk_demo
 from flows import services as flow_services
+from letters.signing import letter_signer
 from permissions.roles import ADMINISTRATOR
 from permissions.services import grant_role
 from plans import demo as plans_demo
@@ -457,6 +458,9 @@ class _CaseDriver:
 
 def seed_demo() -> SeedReport:
     report = SeedReport()
+    # The demo's letters are signed like any: its key (on a fresh machine, the local certificate
+    # authority, made here) is ready before the first letter is issued.
+    letter_signer()
     with transaction.atomic():
         users = _ensure_staff(report)
         partners = _ensure_partners(report)

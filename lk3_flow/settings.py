@@ -281,6 +281,24 @@ NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 # The address people outside the office use to reach the letter verification page.
 LK3_PUBLIC_URL = env("LK3_PUBLIC_URL", default="http://127.0.0.1:8000")
 
+# Every letter is signed (PAdES) with the institution's certificate (letters/signing.py), whose
+# key LK3_SIGNING_KEY says where to find: "pkcs12" (a file and its passphrase) or "pkcs11" (a
+# token: the module's path, the token's and the key's labels, the PIN). "local-ca", the default
+# with DEBUG, signs with a certificate authority of this installation made under
+# LK3_LOCAL_CA_DIR, which nobody else trusts: for the demo only. Without a key no letter file is
+# made (the letters wait, and `check --deploy` says why).
+LK3_SIGNING_KEY = env("LK3_SIGNING_KEY", default="local-ca" if DEBUG else "")
+LK3_SIGNING_PKCS12_FILE = env("LK3_SIGNING_PKCS12_FILE", default="")
+LK3_SIGNING_PKCS12_PASSPHRASE = env("LK3_SIGNING_PKCS12_PASSPHRASE", default="")
+LK3_SIGNING_PKCS11_MODULE = env("LK3_SIGNING_PKCS11_MODULE", default="")
+LK3_SIGNING_PKCS11_TOKEN = env("LK3_SIGNING_PKCS11_TOKEN", default="")
+LK3_SIGNING_PKCS11_KEY = env("LK3_SIGNING_PKCS11_KEY", default="")
+LK3_SIGNING_PKCS11_PIN = env("LK3_SIGNING_PKCS11_PIN", default="")
+# PEM files of the root certificates a letter's certificate must chain to for the verification
+# page to call it trusted (the local authority's own root is added in "local-ca").
+LK3_SIGNING_TRUST_ROOTS = env.list("LK3_SIGNING_TRUST_ROOTS", default=[])
+LK3_LOCAL_CA_DIR = env.path("LK3_LOCAL_CA_DIR", default=BASE_DIR / "var" / "signing")
+
 # The audit log remembers each actor's roles as this function names them (the log's core knows
 # nothing of the office's roles).
 AUDIT_ROLE_RESOLVER = "permissions.roles.role_names_of"

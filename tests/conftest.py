@@ -1,12 +1,34 @@
 import pytest
 from django.db import connections
+from django.test import override_settings
 
 from audit import triggers
 from letters import numbering
+from letters.local_ca import LocalAuthority, ensure_local_authority
 from lk3_flow.choices import NextStep, ReferralStatus
 from tests.factories import Office
 from tests.mail import inbox  # noqa: F401  (the SMTP server fixture, for every test module)
 from workdays.selectors import forget_office_calendar
+
+SIGNING_PASSPHRASE = "test-signing-passphrase"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_authority(tmp_path_factory) -> LocalAuthority:
+    """Every letter of the suite is signed as in production, with a PKCS#12 key and its root as
+    the trust root: from a certificate authority made once for the session."""
+    authority = ensure_local_authority(
+        tmp_path_factory.mktemp("signing") / "authority",
+        institution="LK3 Kabupaten Lebak",
+        passphrase=SIGNING_PASSPHRASE,
+    )
+    with override_settings(
+        LK3_SIGNING_KEY="pkcs12",
+        LK3_SIGNING_PKCS12_FILE=str(authority.key_file),
+        LK3_SIGNING_PKCS12_PASSPHRASE=SIGNING_PASSPHRASE,
+        LK3_SIGNING_TRUST_ROOTS=[str(authority.root_file)],
+    ):
+        yield authority
 
 
 @pytest.fixture

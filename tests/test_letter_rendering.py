@@ -15,6 +15,7 @@ from audit.models import Action, AuditEvent
 from letters import files
 from letters import services as letter_services
 from letters.models import RENDER_ATTEMPTS, Letter, LetterKind, PendingRendering
+from letters.rendering import RenderedLetter
 from lk3_flow.management.commands import run_worker
 from lk3_flow.models import Client as ClientRecord
 from tests.factories import in_english
@@ -23,7 +24,7 @@ from tests.pdf import extract_text
 pytestmark = pytest.mark.django_db
 
 
-def refuse_to_render(html: str) -> bytes:
+def refuse_to_render(html: str) -> RenderedLetter:
     raise AssertionError("a step must not wait for WeasyPrint")
 
 
@@ -33,7 +34,7 @@ def stored_bytes(letter: Letter) -> bytes:
 
 
 def test_a_step_issues_its_letter_without_rendering_it(office, monkeypatch):
-    monkeypatch.setattr(letter_services, "html_to_pdf", refuse_to_render)
+    monkeypatch.setattr(letter_services, "render_letter", refuse_to_render)
     case = office.register(full_name="Klien Tanpa Tunggu")
     receipt = Letter.objects.get(case=case, kind=LetterKind.REGISTRATION_RECEIPT)
     assert (receipt.pdf.name, receipt.sha256, receipt.rendered_at) == ("", "", None)
@@ -115,10 +116,10 @@ def test_a_download_that_cannot_make_the_file_says_so(office, monkeypatch):
     case = office.register()
     receipt = Letter.objects.get(case=case, kind=LetterKind.REGISTRATION_RECEIPT)
 
-    def broken_renderer(html: str) -> bytes:
+    def broken_renderer(html: str) -> RenderedLetter:
         raise OSError("disk full")
 
-    monkeypatch.setattr(letter_services, "html_to_pdf", broken_renderer)
+    monkeypatch.setattr(letter_services, "render_letter", broken_renderer)
     browser = Client()
     browser.force_login(office.head)
     response = browser.get(reverse("letter_download", args=[receipt.pk]), follow=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
@@ -34,11 +35,12 @@ PDF_TEMPLATE = re.compile(r'lk3-asset:|extends "letters/base\.html"')
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    """The environment of a production install as the README describes it."""
+    """The environment of a production install as the README describes it, signing letters
+    with the suite's PKCS#12 key."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("SECURE_", "SESSION_", "CSRF_", "DJANGO_"))
+        if not key.startswith(("SECURE_", "SESSION_", "CSRF_", "DJANGO_", "LK3_SIGNING_"))
     }
     env.update(
         {
@@ -48,6 +50,10 @@ def production_env(**overrides: str) -> dict[str, str]:
             "ALLOWED_HOSTS": "lk3.example.org",
             "CSRF_TRUSTED_ORIGINS": "https://lk3.example.org",
             "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+            "LK3_SIGNING_KEY": "pkcs12",
+            "LK3_SIGNING_PKCS12_FILE": settings.LK3_SIGNING_PKCS12_FILE,
+            "LK3_SIGNING_PKCS12_PASSPHRASE": settings.LK3_SIGNING_PKCS12_PASSPHRASE,
+            "LK3_SIGNING_TRUST_ROOTS": ",".join(settings.LK3_SIGNING_TRUST_ROOTS),
         }
     )
     env.update(overrides)
@@ -77,6 +83,20 @@ def test_check_deploy_with_production_settings_prints_no_warning():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNINGS" not in result.stderr + result.stdout
+
+
+def test_check_deploy_fails_without_a_key_to_sign_letters():
+    env = production_env()
+    del env["LK3_SIGNING_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "letters.E001" in result.stderr and "LK3_SIGNING_KEY is not set" in result.stderr
 
 
 def test_https_is_on_by_default_without_debug():

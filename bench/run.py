@@ -56,6 +56,8 @@ TARGETS = {
     "search": 100.0,
     "report_pdf": 2000.0,
     "letter_ratio": 1.15,
+    # Issuing a letter whose file is signed against issuing one whose file is not, as before.
+    "signed_letter_ratio": 1.5,
     "task_ratio": 1.3,
     "verify_rate": 150_000.0,
     "load_p95": 300.0,
@@ -368,10 +370,22 @@ def measure_lifecycle(report: Report) -> None:
     )
 
 
+class UnsignedLetters:
+    """Stands in for the signing key where letters are measured as they were made before they
+    were signed: the key's certificate is recorded, the file is stored as WeasyPrint wrote it."""
+
+    def __init__(self, signer: Any) -> None:
+        self.certificate = signer.certificate
+
+    def sign(self, pdf: bytes, **_place_and_text: Any) -> bytes:
+        return pdf
+
+
 def measure_letters(report: Report, seeded: dict) -> None:
     from weasyprint import HTML
 
     from letters import services as letter_services
+    from letters import signing
     from letters.content import draft
     from letters.models import LetterKind
     from letters.rendering import ASSET_SCHEME, AssetFetcher
@@ -392,20 +406,40 @@ def measure_letters(report: Report, seeded: dict) -> None:
             letter_services.issue_letter(LetterKind.ASSIGNMENT, case, signer=signer)
         )
 
+    unsigned_letters = UnsignedLetters(signing.letter_signer())
+
+    def unsigned() -> contextlib.AbstractContextManager:
+        return mock.patch.object(signing, "letter_signer", return_value=unsigned_letters)
+
     bare_median, bare_p95 = timed(bare)
-    issue_median, issue_p95 = timed(issue)
+    # In turn: the signed letter's ratio is against the unsigned one of the same minutes.
+    (unsigned_median, unsigned_p95), (signed_median, signed_p95) = timed_in_turn(
+        [issue, issue], within=[unsigned, contextlib.nullcontext]
+    )
     report.timing(
         "letter: bare WeasyPrint render of the same HTML",
         bare_median,
         bare_p95,
     )
-    ratio = issue_median / bare_median
+    ratio = unsigned_median / bare_median
+    with unsigned():
+        unsigned_queries = query_count(issue)
     report.timing(
-        "letter: issuing (number, compose, record) and making its file (render, store, record)",
-        issue_median,
-        issue_p95,
-        query_count(issue),
+        "letter: issuing (number, compose, record) and making its file (render, store, record), "
+        "the file unsigned as before",
+        unsigned_median,
+        unsigned_p95,
+        unsigned_queries,
         f"ratio {ratio:.2f}: " + verdict(ratio, TARGETS["letter_ratio"]),
+    )
+    signed_ratio = signed_median / unsigned_median
+    report.timing(
+        "letter: the same, the file signed (PAdES, the institution's key)",
+        signed_median,
+        signed_p95,
+        query_count(issue),
+        f"ratio {signed_ratio:.2f} against unsigned: "
+        + verdict(signed_ratio, TARGETS["signed_letter_ratio"]),
     )
 
 
@@ -1222,7 +1256,10 @@ def write(report: Report, seeded: dict, seconds: float) -> None:
         "count is that of one run.",
         "",
         "A step issues its letter (number, content) and commits; the background worker makes "
-        "the PDF after commit, at a lower CPU priority than the pages. "
+        "the PDF after commit, at a lower CPU priority than the pages, and signs it with the "
+        "local certificate authority's key (ECDSA P-256, from a PKCS#12 file). The signed "
+        "letter's ratio is against the same letter made unsigned, as before letters were "
+        "signed, the two timed in turn. "
         f"Letters at once: {PARALLEL_LETTERS} letters of every kind, each on its own case with "
         "the records it quotes, issued and their files made one at a time and then by as many "
         "forked processes let go together, each with its own connection and transaction; the "

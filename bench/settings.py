@@ -17,6 +17,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 MEDIA_ROOT = BASE_DIR / "var" / "bench-media"  # noqa: F405
+# Letters are signed as in production, by a key of the bench's own certificate authority.
+LK3_SIGNING_KEY = "local-ca"
+LK3_LOCAL_CA_DIR = BASE_DIR / "var" / "bench-signing"  # noqa: F405
 # Loopback HTTP, no TLS proxy in front: the production redirect to HTTPS would answer every page.
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0

@@ -10,6 +10,7 @@ import hashlib
 import io
 import re
 import shutil
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -357,6 +358,31 @@ def test_without_a_key_no_file_is_made_and_the_letters_wait(office):
     # Once a key is configured, the worker makes them.
     assert letter_services.render_pending_letters() == 2
     assert not PendingRendering.objects.filter(letter__case=case).exists()
+
+
+def test_the_demo_signs_with_a_private_authority_it_makes_on_first_use(office, tmp_path):
+    folder = tmp_path / "var" / "signing"
+    with override_settings(LK3_SIGNING_KEY="local-ca", LK3_LOCAL_CA_DIR=folder):
+        signer = signing.letter_signer()
+        receipt = receipt_of(office)
+    authority = LocalAuthority(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()} == {
+        "root.pem": 0o600,
+        "institution.p12": 0o600,
+    }
+    # Nothing is left of the drafts it was assembled in.
+    assert [path.name for path in folder.parent.iterdir()] == ["signing"]
+    assert signer.certificate.trusted and signer.certificate.subject.startswith(
+        f"CN={institution_profile().short_name}"
+    )
+    _embedded, status = validated(stored_bytes(receipt), authority.root_file)
+    assert status.bottom_line
+    # Made once: a second process finds it and signs with the same key.
+    key_file = authority.key_file.read_bytes()
+    ensure_local_authority(folder, institution="another")
+    assert authority.key_file.read_bytes() == key_file
+    assert receipt.certificate_fingerprint == signer.certificate.fingerprint
 
 
 def test_the_deploy_check_accepts_a_trusted_key_only():

@@ -32,10 +32,12 @@ import logging
 import textwrap
 import threading
 import unicodedata
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pkcs11
 from asn1crypto import x509 as asn1_x509
@@ -64,6 +66,21 @@ from .local_ca import LocalAuthority, ensure_local_authority
 from .rendering import StampPlace
 
 logger = logging.getLogger(__name__)
+
+Result = TypeVar("Result")
+
+
+def _outside_event_loop(call: Callable[[], Result]) -> Result:
+    """pyHanko's synchronous calls run an event loop of their own (asyncio.run), which a thread
+    that already runs one cannot: an asynchronous server's, or a browser test's driver. There
+    the call runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
 
 PKCS12 = "pkcs12"
 PKCS11 = "pkcs11"
@@ -181,10 +198,12 @@ class PyHankoSigner:
             metadata, self._signer, new_field_spec=field, stamp_style=STAMP_STYLE
         )
         with self._lock:
-            signed = pdf_signer.sign_pdf(
-                IncrementalPdfFileWriter(io.BytesIO(pdf)),
-                bytes_reserved=self._room_for_signature(),
-                appearance_text_params={"text": stamp_text(text, self._certificate)},
+            signed = _outside_event_loop(
+                lambda: pdf_signer.sign_pdf(
+                    IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                    bytes_reserved=self._room_for_signature(),
+                    appearance_text_params={"text": stamp_text(text, self._certificate)},
+                )
             )
         return signed.getvalue()
 
@@ -193,13 +212,15 @@ class PyHankoSigner:
         signature, with its margin), made once per key rather than before every letter, since
         the size depends on the key and its certificates only."""
         if self._bytes_reserved is None:
-            trial = asyncio.run(
-                self._signer.async_sign(
-                    hashlib.new(DIGEST).digest(),
-                    DIGEST,
-                    dry_run=True,
-                    use_pades=True,
-                    signed_attr_settings=PdfCMSSignedAttributes(signing_time=timezone.now()),
+            trial = _outside_event_loop(
+                lambda: asyncio.run(
+                    self._signer.async_sign(
+                        hashlib.new(DIGEST).digest(),
+                        DIGEST,
+                        dry_run=True,
+                        use_pades=True,
+                        signed_attr_settings=PdfCMSSignedAttributes(signing_time=timezone.now()),
+                    )
                 )
             )
             hex_length = len(trial.dump()) * 2
@@ -355,7 +376,7 @@ def _chains_to_a_trust_root(
         certificate, intermediate_certs=intermediates, validation_context=_validation_context()
     )
     try:
-        asyncio.run(validator.async_validate_usage(set(KEY_USAGE)))
+        _outside_event_loop(lambda: asyncio.run(validator.async_validate_usage(set(KEY_USAGE))))
     except (PathError, ValidationError) as error:
         logger.warning("The signing certificate is not trusted: %s", type(error).__name__)
         return False
@@ -421,10 +442,10 @@ def check_signature(pdf: bytes) -> SignatureCheck:
         embedded = reader.embedded_signatures
         if not embedded:
             return SignatureCheck(Verdict.UNSIGNED)
-        status = validate_pdf_signature(
-            embedded[0],
-            signer_validation_context=_validation_context(),
-            skip_diff=True,
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(
+                embedded[0], signer_validation_context=_validation_context(), skip_diff=True
+            )
         )
     except Exception as error:
         # Parsers of hostile files raise anything; the class is enough to tell a bug apart.

@@ -5,6 +5,7 @@ The suite signs with a PKCS#12 key of a certificate authority made for the sessi
 a key on a PKCS#11 token that SoftHSM2 emulates.
 """
 
+import asyncio
 import datetime
 import hashlib
 import io
@@ -224,6 +225,26 @@ def test_a_page_without_a_place_for_the_stamp_is_signed_invisibly(signing_author
     assert status.bottom_line
     # The stamp's built-in font shows Latin-1: other letters lose their accents only.
     assert "Ñurhâyàti" in signing.stamp_text(text, signer.certificate)
+
+
+def test_signing_and_checking_work_where_the_thread_already_runs_an_event_loop(
+    signing_authority,
+):
+    """As in an asynchronous server, or under a browser test's driver (the e2e journeys)."""
+    laid_out = render_letter(PAGE_WITHOUT_STAMP.format("Di dalam event loop."))
+    text = signing.SignatureText(
+        signer_name="Euis Komariah",
+        signer_position="Ketua LK3 Kabupaten Lebak",
+        letter_number="002/X/2026",
+        location="Rangkasbitung",
+        signed_at=timezone.now(),
+    )
+
+    async def sign_and_check() -> signing.SignatureCheck:
+        signed = signing.letter_signer().sign(laid_out.pdf, stamp=None, text=text)
+        return signing.check_signature(signed)
+
+    assert asyncio.run(sign_and_check()).verdict == signing.Verdict.TRUSTED
 
 
 def test_the_verification_pages_name_the_institution_and_the_signature_not_the_client(office):

@@ -16,7 +16,7 @@ from home.charts import bar_chart
 from lk3_flow.choices import PeriodMeasure
 from lk3_flow.filters import CaseFilter
 from lk3_flow.searches import PARAMETER, remember
-from lk3_flow.spreadsheets import csv_response
+from lk3_flow.spreadsheets import csv_response, xlsx_response
 from permissions.selectors import sees_every_case
 
 from .forms import PeriodForm
@@ -92,8 +92,9 @@ class FigureCasesView(ReportReaders, generic.View):
         return HttpResponseRedirect(f"{url}?{urlencode({PARAMETER: key})}" if key else url)
 
 
-class ReportCsvView(ReportReaders, generic.View):
-    """The report as one CSV: each table's rows under its title, small cells as on screen."""
+class ReportExportView(ReportReaders, generic.View):
+    """The report as one table of rows (section, row, column, value), small cells as on
+    screen; a period the form refuses sends the reader back to the page that explains why."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = _period_form(request)
@@ -101,10 +102,22 @@ class ReportCsvView(ReportReaders, generic.View):
             return HttpResponseRedirect(f"{reverse('reports:index')}?{request.GET.urlencode()}")
         report = periodic_report(form.period())
         period = report.period
-        filename = f"laporan-lk3-{period.first.isoformat()}-{period.last.isoformat()}.csv"
-        return csv_response(
-            filename, [_("Section"), _("Row"), _("Column"), _("Value")], _rows(report)
-        )
+        stem = f"laporan-lk3-{period.first.isoformat()}-{period.last.isoformat()}"
+        header = [_("Section"), _("Row"), _("Column"), _("Value")]
+        return self.respond(stem, header, _rows(report))
+
+    def respond(self, stem: str, header: list[str], rows: Iterator[list[Any]]) -> HttpResponse:
+        raise NotImplementedError(f"{type(self).__name__} must say how the rows are written")
+
+
+class ReportCsvView(ReportExportView):
+    def respond(self, stem: str, header: list[str], rows: Iterator[list[Any]]) -> HttpResponse:
+        return csv_response(f"{stem}.csv", header, rows)
+
+
+class ReportXlsxView(ReportExportView):
+    def respond(self, stem: str, header: list[str], rows: Iterator[list[Any]]) -> HttpResponse:
+        return xlsx_response(f"{stem}.xlsx", _("Periodic report"), header, rows)
 
 
 def _rows(report: Report) -> Iterator[list[Any]]:

@@ -7,6 +7,7 @@ import io
 import re
 import statistics
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -443,8 +444,8 @@ def test_a_bad_period_is_explained_never_a_server_error(client, office, query, f
     form = response.context["form"]
     assert message in " ".join(form.errors[field])
     assert "report" not in response.context
-    csv_response = client.get(reverse("reports:csv"), query)
-    assert csv_response.status_code == 302
+    for export in ("reports:csv", "reports:xlsx"):
+        assert client.get(reverse(export), query).status_code == 302
 
 
 def test_the_period_defaults_to_the_current_month_and_reads_quarters_and_years():
@@ -537,3 +538,33 @@ def test_the_csv_carries_the_figures_suppressed_and_neutralised(client, seeded, 
     partners = [row[1] for row in rows if row[0].startswith("Referrals sent")]
     assert "'=HYPERLINK(1)" in partners
     assert not any(cell.startswith("=") for row in rows for cell in row)
+
+
+def plain(cell: object) -> object:
+    """A cell as a number where it reads as one (a CSV has only text), else as text."""
+    if cell is None:
+        return ""
+    try:
+        return float(cell)
+    except ValueError:
+        return str(cell)
+
+
+def test_the_xlsx_carries_the_same_rows_as_the_csv(client, seeded, office):
+    client.force_login(office.head)
+    in_english(client)
+    response = client.get(reverse("reports:xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    cells = [[plain(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    csv_text = b"".join(client.get(reverse("reports:csv")).streaming_content).decode()
+    assert cells == [[plain(cell) for cell in row] for row in csv.reader(io.StringIO(csv_text))]
+    assert [
+        "Referrals sent, by partner, and the partners' answers",
+        "'=HYPERLINK(1)",
+        "Sent",
+        1.0,
+    ] in cells
+    assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]

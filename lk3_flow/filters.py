@@ -140,7 +140,7 @@ class CaseFilter(PressingFirstFilterSet):
         label=_("Sex"), choices=Sex.choices, empty_label=_("All"), field_name="client__sex"
     )
     age_group = django_filters.ChoiceFilter(
-        label=_("Age group (at the end of the period)"),
+        label=_("Age group on the period's last day"),
         choices=AgeGroup.choices,
         empty_label=_("All"),
         method="aged",

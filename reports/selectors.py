@@ -18,7 +18,7 @@ partners, stage times, deadlines) describe no person and stay exact.
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
@@ -151,10 +151,10 @@ class Deadlines:
 class Report:
     period: Period
     totals: dict[str, Figure]
-    tables: list[Table] = field(default_factory=list)
-    stage_times: list[StageTime] = field(default_factory=list)
-    deadlines: Deadlines = Deadlines(0, 0, 0)
-    outreach_attendance: dict[str, int] = field(default_factory=dict)
+    tables: list[Table]
+    stage_times: list[StageTime]
+    deadlines: Deadlines
+    outreach_attendance: dict[str, int]
 
     def table(self, key: str) -> Table:
         return next(table for table in self.tables if table.key == key)
@@ -287,14 +287,13 @@ def periodic_report(period: Period) -> Report:
         _outcomes_table(period, counts),
         _referrals_table(period),
     ]
-    outreach = _outreach_attendance(period)
     return Report(
         period=period,
         totals=totals,
         tables=tables,
         stage_times=stage_times(period),
         deadlines=deadlines(period),
-        outreach_attendance=outreach,
+        outreach_attendance=_outreach_attendance(period),
     )
 
 

@@ -70,6 +70,8 @@ TARGETS = {
     "long_case_page": 150.0,
     # Recording a service activity against recording a counseling session, both through the flow.
     "activity_ratio": 1.0,
+    # A year's periodic report for the Dinas Sosial, on screen for the head.
+    "periodic_report": 1000.0,
 }
 LONG_CASE_SERVICES = 200
 DUE_TIMERS = 10_000
@@ -273,6 +275,29 @@ def measure_pages(report: Report, seeded: dict) -> None:
         p95,
         query_count(report_pdf),
         verdict(p95, TARGETS["report_pdf"]),
+    )
+
+
+def measure_periodic_report(report: Report, seeded: dict) -> None:
+    """The head's periodic report over this year, every figure counted afresh on each view."""
+    from django.test import Client
+    from django.utils import timezone
+
+    client = Client()
+    client.force_login(seeded["people"]["head"][0])
+    query = {"kind": "year", "year": str(timezone.localdate().year)}
+
+    def year_report() -> None:
+        response = client.get("/reports/", query)
+        assert response.status_code == 200 and b"lk3-report-period" in response.content
+
+    median, p95 = timed(year_report)
+    report.timing(
+        "head: a year's periodic report on screen",
+        median,
+        p95,
+        query_count(year_report),
+        verdict(p95, TARGETS["periodic_report"]),
     )
 
 
@@ -1327,6 +1352,7 @@ def main() -> None:
     print(f"seeded {CASES} cases in {seeded_in:.0f} s", flush=True)
     report = Report()
     measure_pages(report, seeded)
+    measure_periodic_report(report, seeded)
     measure_lifecycle(report)
     measure_letters(report, seeded)
     keep_out = {scenarios.long_report_case.pk}

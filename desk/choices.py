@@ -6,6 +6,8 @@ They are counted in the office's reports to the Dinas Sosial, so each is a close
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The age groups are the case domain's, so that desk records and clients are reported alike.
+from lk3_flow.choices import AgeGroup as AgeGroup
 from lk3_flow.choices import Service
 
 
@@ -32,13 +34,6 @@ class RequesterKind(models.TextChoices):
 
 # Who is counted as a number of people rather than as one person.
 COUNTED_REQUESTERS = (RequesterKind.GROUP, RequesterKind.ORGANISATION)
-
-
-class AgeGroup(models.TextChoices):
-    CHILD = "child", _("Child (under 18)")
-    YOUNG_ADULT = "young_adult", _("Young adult (18-24)")
-    ADULT = "adult", _("Adult (25-59)")
-    ELDERLY = "elderly", _("Elderly (60 and over)")
 
 
 class FollowUp(models.TextChoices):

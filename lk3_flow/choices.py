@@ -51,6 +51,24 @@ RELATIONSHIP_TERMS = {
 }
 
 
+class AgeGroup(models.TextChoices):
+    """The age groups the office reports people by, clients and anonymous requesters alike."""
+
+    CHILD = "child", _("Child (under 18)")
+    YOUNG_ADULT = "young_adult", _("Young adult (18-24)")
+    ADULT = "adult", _("Adult (25-59)")
+    ELDERLY = "elderly", _("Elderly (60 and over)")
+
+
+# Each group's ages in full years, from (inclusive) and below (exclusive); None is open-ended.
+AGE_GROUP_YEARS: dict[str, tuple[int | None, int | None]] = {
+    AgeGroup.CHILD: (None, 18),
+    AgeGroup.YOUNG_ADULT: (18, 25),
+    AgeGroup.ADULT: (25, 60),
+    AgeGroup.ELDERLY: (60, None),
+}
+
+
 class ProblemCategory(models.TextChoices):
     MARITAL_CONFLICT = "marital_conflict", _("Marital conflict")
     DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence")
@@ -104,6 +122,15 @@ def priority_rank(case_path: str = "") -> Choose:
         default=Value(len(PRIORITY_ORDER)),
         output_field=IntegerField(),
     )
+
+
+class PeriodMeasure(models.TextChoices):
+    """What a case did within a period, as the periodic report counts it."""
+
+    REGISTERED = "registered", _("Registered in the period")
+    ACTIVE = "active", _("Open at some time in the period")
+    CLOSED = "closed", _("Closed in the period")
+    WITHDRAWN = "withdrawn", _("Withdrawn in the period")
 
 
 class CaseStatus(models.TextChoices):

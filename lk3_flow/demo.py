@@ -20,6 +20,7 @@ from casenotes import services as casenotes
 from desk import demo as desk_demo
 from flows import services as flow_services
 from letters.signing import letter_signer
+from notifications import services as notification_services
 from permissions.roles import ADMINISTRATOR
 from permissions.services import grant_role
 from plans import demo as plans_demo
@@ -380,11 +381,22 @@ class _CaseDriver:
         self.propose_closure()
         self.review("approve_closure", services.review_closure)
 
+    def fall_behind(self) -> None:
+        """The step waits past its due date and the escalation timer reports it, as it does for
+        work that slipped: the periodic report's deadlines then show one missed (a step finished
+        after the report) and one still waiting."""
+        Case.objects.filter(pk=self.case.pk).update(
+            due_at=timezone.now() - datetime.timedelta(hours=1)
+        )
+        notification_services.fire_due_timers()
+        self.case.refresh_from_db()
+
     def drive(self) -> None:
         """Register the case and stop it at the stage the demo data names."""
         stage = self.demo.stage
         self.register()
         if stage == "assign_counselor":
+            self.fall_behind()
             return
         self.assign()
         if stage == "withdrawn":
@@ -396,6 +408,8 @@ class _CaseDriver:
             return
         if stage == "assessment":
             return
+        if stage == "approve_assessment":
+            self.fall_behind()
         self.assess()
         if stage == "approve_assessment":
             return

@@ -1,13 +1,29 @@
+import datetime
+
 import django_filters
-from django.db.models import F, QuerySet
+from django.db.models import F, Min, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from permissions.selectors import cases_named_for
+from regions.models import District, Village
 
-from .choices import CaseStatus, Priority, Stage, priority_rank
+from .choices import (
+    AgeGroup,
+    CaseStatus,
+    ClosureReason,
+    IntakeChannel,
+    PeriodMeasure,
+    Priority,
+    ProblemCategory,
+    Service,
+    Sex,
+    Stage,
+    priority_rank,
+)
 from .fields import BoundedDateFormField
 from .models import Case
-from .selectors import clients_matching, overdue
+from .selectors import clients_matching, closed_for, in_age_group, in_period, names_code, overdue
 
 
 class BoundedDateFilter(django_filters.DateFilter):
@@ -95,9 +111,110 @@ class CaseFilter(PressingFirstFilterSet):
         label=_("Status"), choices=CaseStatus.choices, empty_label=_("All")
     )
 
+    # What the periodic report counts (`reports`), so that each of its figures opens the list
+    # of the cases behind it.
+    period_measure = django_filters.ChoiceFilter(
+        label=_("In the period"),
+        choices=PeriodMeasure.choices,
+        empty_label=_("Any"),
+        method="in_the_period",
+    )
+    period_from = BoundedDateFilter(label=_("Period from"), method="period_day")
+    period_to = BoundedDateFilter(label=_("Period to"), method="period_day")
+    problem = django_filters.ChoiceFilter(
+        label=_("Problem category"),
+        choices=ProblemCategory.choices,
+        empty_label=_("All"),
+        method="names_problem",
+    )
+    service = django_filters.ChoiceFilter(
+        label=_("Service needed"),
+        choices=Service.choices,
+        empty_label=_("All"),
+        method="names_service",
+    )
+    channel = django_filters.ChoiceFilter(
+        label=_("Intake channel"), choices=IntakeChannel.choices, empty_label=_("All")
+    )
+    sex = django_filters.ChoiceFilter(
+        label=_("Sex"), choices=Sex.choices, empty_label=_("All"), field_name="client__sex"
+    )
+    age_group = django_filters.ChoiceFilter(
+        label=_("Age group on the period's last day"),
+        choices=AgeGroup.choices,
+        empty_label=_("All"),
+        method="aged",
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=District.objects.order_by("name"),
+        empty_label=_("All"),
+        field_name="client__kecamatan",
+    )
+    desa = django_filters.ModelChoiceFilter(
+        label=_("Village"),
+        queryset=Village.objects.order_by("name"),
+        empty_label=_("All"),
+        field_name="client__desa",
+    )
+    closure_reason = django_filters.ChoiceFilter(
+        label=_("Reason for closure"),
+        choices=ClosureReason.choices,
+        empty_label=_("All"),
+        method="closed_for_reason",
+    )
+
     class Meta:
         model = Case
-        fields = ["q", "status", "stage", "priority", "overdue", "order"]
+        fields = [
+            "q",
+            "status",
+            "stage",
+            "priority",
+            "overdue",
+            "order",
+            "period_measure",
+            "period_from",
+            "period_to",
+            "problem",
+            "service",
+            "channel",
+            "sex",
+            "age_group",
+            "kecamatan",
+            "desa",
+            "closure_reason",
+        ]
+
+    def _period(self) -> tuple[datetime.date, datetime.date]:
+        """The period's days; an open end reaches back to the first case or up to today."""
+        data = self.form.cleaned_data
+        today = timezone.localdate()
+        first = data.get("period_from")
+        if first is None:
+            earliest = Case.objects.aggregate(earliest=Min("created_at"))["earliest"]
+            first = timezone.localdate(earliest) if earliest else today
+        return first, data.get("period_to") or today
+
+    def period_day(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
+        """The days bound the measure chosen (`in_the_period`), not a field of their own."""
+        return queryset
+
+    def in_the_period(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        first, last = self._period()
+        return queryset.filter(in_period(value, first, last))
+
+    def names_problem(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(names_code("problem_categories", value))
+
+    def names_service(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(names_code("services", value))
+
+    def aged(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(in_age_group(value, self._period()[1]))
+
+    def closed_for_reason(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(closed_for(value))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Cases whose number contains the text, or whose client it finds (`clients_matching`)

@@ -13,10 +13,11 @@ from flows.viewset import CaseFlowViewset
 from home.views import HomeView
 from letters import views as letter_views
 from permissions.roles import AUDIT_CASE, MANAGE_CASE
-from permissions.selectors import CHANGE_USER
+from permissions.selectors import CHANGE_USER, sees_every_case
 from permissions.views import AccountViewset, EndAllSessionsView
 from plans import views as plan_views
 from reminders import views as reminder_views
+from reports import views as report_views
 
 from . import erasure_views, staff_views, views
 
@@ -134,6 +135,21 @@ class PeopleApp(Application):
     )
 
 
+class ReportsApp(Application):
+    """The periodic report to the Dinas Sosial, for the head and the auditor."""
+
+    title = _("Reports")
+    icon = "assessment"
+    app_name = "reports"
+    permission = staticmethod(sees_every_case)
+    menu_template_name = "reports/menu.html"
+
+    index_path = path("", report_views.ReportView.as_view(), name="index")
+    cases_path = path("kasus/", report_views.FigureCasesView.as_view(), name="cases")
+    csv_path = path("csv/", report_views.ReportCsvView.as_view(), name="csv")
+    xlsx_path = path("xlsx/", report_views.ReportXlsxView.as_view(), name="xlsx")
+
+
 class LK3Site(Site):
     """The site lands on each person's home page rather than on its first application."""
 
@@ -148,6 +164,7 @@ site = LK3Site(
         case_app,
         DirectServicesApp(),
         AuditApp(),
+        ReportsApp(),
         StaffApp(),
         PeopleApp(),
     ],

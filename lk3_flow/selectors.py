@@ -13,9 +13,11 @@ from django.db.models import (
     BooleanField,
     CharField,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -27,7 +29,14 @@ from django.utils.formats import date_format
 
 from regions.models import District, Village
 
-from .choices import CaseStatus, NextStep, ReferralStatus, Review
+from .choices import (
+    AGE_GROUP_YEARS,
+    CaseStatus,
+    NextStep,
+    PeriodMeasure,
+    ReferralStatus,
+    Review,
+)
 from .models import (
     Accompaniment,
     Assessment,
@@ -60,6 +69,76 @@ def with_overdue_flag(queryset: QuerySet, case_path: str = "") -> QuerySet:
     return queryset.annotate(
         is_overdue=ExpressionWrapper(overdue(case_path), output_field=BooleanField())
     )
+
+
+def period_bounds(
+    first: datetime.date, last: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The moments a period of office days starts and ends (exclusive), in the office's time
+    zone: a report for November counts what happened in Rangkasbitung's November."""
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    day_after = last + datetime.timedelta(days=1)
+    return start, timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+
+
+def in_period(measure: str, first: datetime.date, last: datetime.date, case_path: str = "") -> Q:
+    """The cases that did `measure` (a `PeriodMeasure`) between the two days, both included.
+
+    A case ends when its process does (closed or withdrawn); an open case has not ended, so it
+    is open at some time in every period from its registration on.
+    """
+    start, end = period_bounds(first, last)
+    registered = f"{case_path}created_at"
+    ended = f"{case_path}process__finished"
+    status = f"{case_path}status"
+    if measure == PeriodMeasure.REGISTERED:
+        return Q(**{f"{registered}__gte": start, f"{registered}__lt": end})
+    if measure == PeriodMeasure.ACTIVE:
+        still_open = Q(**{status: CaseStatus.OPEN}) | Q(**{f"{ended}__gte": start})
+        return Q(**{f"{registered}__lt": end}) & still_open
+    ending = {
+        PeriodMeasure.CLOSED: CaseStatus.CLOSED,
+        PeriodMeasure.WITHDRAWN: CaseStatus.WITHDRAWN,
+    }
+    return Q(**{status: ending[measure], f"{ended}__gte": start, f"{ended}__lt": end})
+
+
+def in_age_group(group: str, on: datetime.date, client_path: str = "client__") -> Q:
+    """Clients whose age on `on` falls in the `AgeGroup`; a client without a birth date is in
+    none. Comparing birth dates with fixed days keeps the test in the database's index order."""
+    lower, upper = AGE_GROUP_YEARS[group]
+    born = f"{client_path}birth_date"
+    condition = Q(**{f"{born}__isnull": False})
+    if lower is not None:
+        condition &= Q(**{f"{born}__lte": _years_before(on, lower)})
+    if upper is not None:
+        condition &= Q(**{f"{born}__gt": _years_before(on, upper)})
+    return condition
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """The birthday on which someone is `years` old on `day` (28 February for a leap day)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def names_code(field: str, code: str) -> Q:
+    """Rows whose JSON list `field` holds `code` (a problem category, a service).
+
+    A code appears in the list's text only as a quoted element, which both SQLite and
+    PostgreSQL match without JSON functions of their own.
+    """
+    return Q(**{f"{field}__icontains": f'"{code}"'})
+
+
+def closed_for(reason: str, case_path: str = "") -> Q:
+    """Cases whose approved closure gave the `ClosureReason`."""
+    approved = Closure.objects.filter(
+        case=OuterRef(f"{case_path}pk"), review=Review.APPROVED, reason=reason
+    )
+    return Q(Exists(approved))
 
 
 def address_of(client: Client) -> str:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "plans",
     "notifications",
     "reminders",
+    "reports",
     "django_tasks",
     "django_tasks_db",
 ]

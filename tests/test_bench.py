@@ -9,7 +9,14 @@ import pytest
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from bench.run import LOAD_USERS, PARALLEL_LETTERS, letter_mix, load_slots
+from bench.run import (
+    LOAD_USERS,
+    PARALLEL_LETTERS,
+    Report,
+    letter_mix,
+    load_slots,
+    measure_periodic_report,
+)
 from bench.scenarios import ASSESSMENT_SECTIONS, prepare
 from bench.seed import seed
 from letters.models import LetterKind, LetterNumber
@@ -98,3 +105,14 @@ def test_the_seeded_clients_are_found_as_people_search(seeded):
     assert all(client.full_name == "Dedi Kurniawan" for client in found)
     with_phone = Client.objects.exclude(phone="").first()
     assert clients_matching("+62 " + with_phone.phone[1:]).filter(pk=with_phone.pk).exists()
+
+
+def test_the_years_periodic_report_is_measured_on_the_seed(seeded, settings):
+    """The measurement opens the head's report of the year, which the seed fills."""
+    settings.LANGUAGE_CODE = "en"
+    report = Report()
+    measure_periodic_report(report, seeded[0])
+    ((what, _median, _p95, queries, verdict),) = report.rows
+    assert what == "head: a year's periodic report on screen"
+    assert int(queries) > 0
+    assert "target ≤ 1000" in verdict

@@ -1,7 +1,10 @@
 """The demo office: consistent data, driven through the real process, seeded idempotently."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from attachments.models import Attachment, AttachmentKind
@@ -20,6 +23,7 @@ from lk3_flow.demo_data import ATTACHMENTS, CASES, PARTNERS, STAFF
 from lk3_flow.models import Case, Partner
 from lk3_flow.nik import check_nik_against_person
 from permissions.roles import ROLES_BY_CODE
+from reports.selectors import Period, periodic_report
 
 
 def test_demo_data_uses_the_domain_vocabularies():
@@ -69,6 +73,7 @@ def test_seed_demo_drives_cases_through_the_process_and_is_idempotent(capsys):
     assert Case.objects.filter(status=CaseStatus.CLOSED).exists()
     assert Attachment.objects.count() == len(ATTACHMENTS)
     assert Attachment.objects.filter(kind=AttachmentKind.SIGNED_CONSENT).exists()
+    assert_every_section_of_the_report_is_filled()
     tasks = Task.objects.count()
 
     call_command("seed_demo")
@@ -76,3 +81,18 @@ def test_seed_demo_drives_cases_through_the_process_and_is_idempotent(capsys):
     assert Case.objects.count() == len(CASES) + 1
     assert Task.objects.count() == tasks
     assert Attachment.objects.count() == len(ATTACHMENTS)
+
+
+def assert_every_section_of_the_report_is_filled() -> None:
+    """The demo's report over its last two months: no section is empty, each service given."""
+    today = timezone.localdate()
+    report = periodic_report(Period(today - datetime.timedelta(days=60), today))
+    assert all(figure.count for figure in report.totals.values()), report.totals
+    for table in report.tables:
+        assert any(figure.count for row in table.rows for figure in row.figures), table.key
+    for row in report.table("services").rows:
+        assert any(figure.count for figure in row.figures[1:]), row.label
+    assert report.stage_times
+    deadlines = report.deadlines
+    assert deadlines.met and deadlines.missed and deadlines.still_waiting_overdue, deadlines
+    assert report.outreach_attendance["events"]

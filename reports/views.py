@@ -1,0 +1,158 @@
+"""The periodic report on screen for the head and the auditor, its CSV, and its links to the
+cases behind each figure."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from home.charts import bar_chart
+from lk3_flow.choices import PeriodMeasure
+from lk3_flow.filters import CaseFilter
+from lk3_flow.searches import PARAMETER, remember
+from lk3_flow.spreadsheets import csv_response, xlsx_response
+from permissions.selectors import sees_every_case
+
+from .forms import PeriodForm
+from .selectors import Report, Table, periodic_report
+
+# The case list's search scope (`lk3_flow.views.CaseListView`).
+CASE_LIST_SCOPE = "cases"
+# The tables drawn as charts too, by their first column.
+CHARTED = ("services", "problem", "channel", "kecamatan", "outcomes")
+
+
+class ReportReaders(LoginRequiredMixin, UserPassesTestMixin):
+    """The head answers for the office's figures and the auditor checks them; both see every
+    case, so both may follow a figure to its cases. Others are refused (403)."""
+
+    def test_func(self) -> bool:
+        return sees_every_case(self.request.user)
+
+
+def _period_form(request: HttpRequest) -> PeriodForm:
+    data = request.GET if "kind" in request.GET else PeriodForm.initial_values()
+    return PeriodForm(data)
+
+
+class ReportView(ReportReaders, generic.TemplateView):
+    template_name = "reports/report.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        form = _period_form(self.request)
+        context: dict[str, Any] = {"form": form}
+        if form.is_valid():
+            report = periodic_report(form.period())
+            context.update(
+                report=report,
+                sections=_sections(report),
+                export_query=self.request.GET.urlencode(),
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+def _sections(report: Report) -> list[tuple[Table, SafeString | None]]:
+    """Each table with its bar chart, drawn of the first column for the tables in CHARTED; a
+    suppressed cell is left out of the chart, so that no bar shows what the table hides."""
+    sections = []
+    for table in report.tables:
+        chart = None
+        if table.key in CHARTED:
+            rows = [
+                (row.label, row.figures[0].count)
+                for row in table.rows
+                if not row.figures[0].suppressed
+            ]
+            chart = bar_chart(rows, label=f"{table.title}: {table.columns[0]}")
+        sections.append((table, chart))
+    return sections
+
+
+class FigureCasesView(ReportReaders, generic.View):
+    """Opens the case list filtered to the cases a figure counts.
+
+    The case list reads its terms only from the session (`lk3_flow.searches`), so the figure's
+    terms — a period, a measure, categories; never a person's data — are kept there and the list
+    opened by the key. The list applies its own access rules as always.
+    """
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        terms = QueryDict(mutable=True)
+        for name in CaseFilter.base_filters:
+            if name in request.GET:
+                terms.setlist(name, request.GET.getlist(name))
+        key = remember(request, CASE_LIST_SCOPE, terms, CaseFilter.base_filters)
+        url = reverse("cases:index")
+        return HttpResponseRedirect(f"{url}?{urlencode({PARAMETER: key})}" if key else url)
+
+
+class ReportExportView(ReportReaders, generic.View):
+    """The report as one table of rows (section, row, column, value), small cells as on
+    screen; a period the form refuses sends the reader back to the page that explains why."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = _period_form(request)
+        if not form.is_valid():
+            return HttpResponseRedirect(f"{reverse('reports:index')}?{request.GET.urlencode()}")
+        report = periodic_report(form.period())
+        period = report.period
+        stem = f"laporan-lk3-{period.first.isoformat()}-{period.last.isoformat()}"
+        header = [_("Section"), _("Row"), _("Column"), _("Value")]
+        return self.respond(stem, header, _rows(report))
+
+    def respond(self, stem: str, header: list[str], rows: Iterator[list[Any]]) -> HttpResponse:
+        raise NotImplementedError(f"{type(self).__name__} must say how the rows are written")
+
+
+class ReportCsvView(ReportExportView):
+    def respond(self, stem: str, header: list[str], rows: Iterator[list[Any]]) -> HttpResponse:
+        return csv_response(f"{stem}.csv", header, rows)
+
+
+class ReportXlsxView(ReportExportView):
+    def respond(self, stem: str, header: list[str], rows: Iterator[list[Any]]) -> HttpResponse:
+        return xlsx_response(f"{stem}.xlsx", _("Periodic report"), header, rows)
+
+
+def _rows(report: Report) -> Iterator[list[Any]]:
+    period = report.period
+    yield [_("Period"), _("From"), "", period.first.isoformat()]
+    yield [_("Period"), _("To"), "", period.last.isoformat()]
+    for measure, figure in report.totals.items():
+        yield [_("Cases"), PeriodMeasure(measure).label, "", figure.shown]
+    for table in report.tables:
+        yield from _table_rows(table)
+    for stage in report.stage_times:
+        yield [_("Time spent in each stage"), stage.label, _("Stays ended"), stage.periods]
+        yield [_("Time spent in each stage"), stage.label, _("Median days"), stage.median_days]
+        yield [
+            _("Time spent in each stage"),
+            stage.label,
+            _("90th percentile days"),
+            stage.p90_days,
+        ]
+    deadlines = report.deadlines
+    yield [_("Deadlines"), _("Met"), "", deadlines.met]
+    yield [_("Deadlines"), _("Missed"), "", deadlines.missed]
+    yield [
+        _("Deadlines"),
+        _("Still waiting past the due date"),
+        "",
+        deadlines.still_waiting_overdue,
+    ]
+    attendance = report.outreach_attendance
+    yield [_("Outreach events"), _("Events held"), "", attendance["events"]]
+    yield [_("Outreach events"), _("Men attending"), "", attendance["men"]]
+    yield [_("Outreach events"), _("Women attending"), "", attendance["women"]]
+
+
+def _table_rows(table: Table) -> Iterator[list[Any]]:
+    for row in table.rows:
+        for column, figure in zip(table.columns, row.figures, strict=True):
+            yield [table.title, row.label, column, figure.shown]

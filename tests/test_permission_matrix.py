@@ -130,6 +130,9 @@ OUTREACH_PAGES = {
     "layanan:outreach_detail",
     "layanan:outreach_edit",
 }
+# The periodic report for the social office (`reports`): heads and auditors read it; it names no
+# client, and a figure leads to the case list, which keeps its own rules.
+REPORT_PAGES = {"reports:index", "reports:cases", "reports:csv", "reports:xlsx"}
 TASK_PAGE = re.compile(r"^case:(\w+):(index|detail|execute|assign|unassign|cancel|undo|revive)$")
 
 ROLES = ["intake", "counselor", "head", "auditor", "administrator"]
@@ -201,6 +204,7 @@ def classify(route: Route) -> str:
         ("client", CLIENT_PAGES),
         ("desk", DESK_PAGES),
         ("outreach", OUTREACH_PAGES),
+        ("report", REPORT_PAGES),
     ]:
         if route.name in names:
             return kind
@@ -397,6 +401,28 @@ def test_staff_pages_are_for_heads_only(office, world, role):
             else:
                 assert status == 403, (role, method, url, status)
             assert snapshot() == before, (role, method, url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_periodic_report_is_for_heads_and_auditors_and_names_no_client(office, world, role):
+    client = Client()
+    client.force_login(getattr(office, role))
+    for route in all_routes():
+        if classify(route) != "report":
+            continue
+        for method in ("GET", "POST"):
+            before = snapshot()
+            response = fetch(client, method, route.pattern)
+            if role in ("head", "auditor"):
+                assert response.status_code in (200, 302, 405), (method, route.pattern)
+            else:
+                assert response.status_code == 403, (role, method, route.pattern)
+            assert snapshot() == before, (role, method, route.pattern)
+            if response.status_code == 200 and not response.streaming:
+                # The page and the CSV; the XLSX is zipped (tests/test_reports.py reads it).
+                body = response.content.decode(errors="replace")
+                for case in world.values():
+                    assert case.client.full_name not in body, (role, route.pattern)
 
 
 def people_snapshot() -> tuple:

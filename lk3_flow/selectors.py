@@ -127,9 +127,13 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 def names_code(field: str, code: str) -> Q:
     """Rows whose JSON list `field` holds `code` (a problem category, a service).
 
-    A code appears in the list's text only as a quoted element, which both SQLite and
-    PostgreSQL match without JSON functions of their own.
+    PostgreSQL asks the list itself (jsonb containment, several times cheaper per row than
+    matching its text: the periodic report asks it of every case of a year, for each code).
+    SQLite has no containment; there a code appears in the list's text only as a quoted
+    element, which a match of the text finds.
     """
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [code]})
     return Q(**{f"{field}__icontains": f'"{code}"'})
 
 

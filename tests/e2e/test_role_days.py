@@ -72,8 +72,9 @@ ROLE_LISTS = {
         ("cases", "/cases/"),
         ("workload", "/cases/beban-kerja/"),
         ("staff-changes", "/staff/"),
+        ("report", "/reports/"),
     ],
-    "auditor": [("cases", "/cases/")],
+    "auditor": [("cases", "/cases/"), ("report", "/reports/")],
     "administrator": [("staff", "/people/")],
 }
 CASE_PAGE = re.compile(r"/cases/\d+/$")

@@ -76,17 +76,21 @@ def ensure_local_authority(
     return authority
 
 
+def _name(institution: str, common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, institution),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
 def _issue(institution: str, passphrase: str) -> tuple[bytes, bytes]:
     """The root certificate (PEM) and the institution's key and certificate (PKCS#12)."""
     now = datetime.datetime.now(datetime.UTC) - BACKDATE
     root_key = ec.generate_private_key(ec.SECP256R1())
-    root_name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, institution),
-            x509.NameAttribute(NameOID.COMMON_NAME, ROOT_NAME),
-        ]
-    )
+    root_name = _name(institution, ROOT_NAME)
     root = (
         x509.CertificateBuilder()
         .subject_name(root_name)
@@ -103,13 +107,7 @@ def _issue(institution: str, passphrase: str) -> tuple[bytes, bytes]:
         .sign(root_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, institution),
-            x509.NameAttribute(NameOID.COMMON_NAME, institution),
-        ]
-    )
+    name = _name(institution, institution)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)

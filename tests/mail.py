@@ -73,4 +73,22 @@ def work_the_queue() -> None:
             "default", worker_class=SimpleWorker, job_class="django_tasks_rq.Job"
         ).work(burst=True, with_scheduler=True)
     else:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        failed = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED)
+        earlier = set(failed.values_list("pk", flat=True))
         call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+        # The worker records a job that raised and says nothing: a test should hear of it.
+        for job in failed.exclude(pk__in=earlier):
+            raise AssertionError(f"The job {job.task_path} failed:\n{job.traceback}")
+
+
+def queue_state() -> str:
+    """What the database queue holds, for a failure message: each job and how it stands."""
+    from django_tasks_db.models import DBTaskResult
+
+    jobs = DBTaskResult.objects.order_by("enqueued_at").values_list(
+        "task_path", "status", "enqueued_at", "run_after", "args_kwargs"
+    )
+    return "\n".join(map(str, jobs)) or "no job"

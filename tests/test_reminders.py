@@ -24,7 +24,7 @@ from reminders import messages, selectors
 from reminders import services as reminders
 from reminders.models import Channel, Reminder
 from tests.factories import Office, in_english, registration, session_data
-from tests.mail import work_the_queue
+from tests.mail import queue_state, work_the_queue
 from tests.test_personal_data import raw_audit_text
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -259,7 +259,9 @@ def test_the_email_goes_once_through_the_queue_and_into_the_contact_log(inbox):
         reminders.remind_client(case=case, actor=office.head, channel=Channel.EMAIL)
 
     work_the_queue()
-    assert len(inbox.accepted) == 1
+    reminder.refresh_from_db()
+    delivery = (reminder.email_claimed_at, reminder.email_attempts, reminder.emailed_at)
+    assert len(inbox.accepted) == 1, (delivery, timezone.now(), queue_state())
     message = email.message_from_string(inbox.accepted[0], policy=email.policy.default)
     assert message["To"] == EMAIL
     assert message["Message-ID"].startswith(f"<reminder-{reminder.pk}@")

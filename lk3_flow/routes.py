@@ -146,8 +146,10 @@ class ReportsApp(Application):
 
     index_path = path("", report_views.ReportView.as_view(), name="index")
     cases_path = path("kasus/", report_views.FigureCasesView.as_view(), name="cases")
-    csv_path = path("csv/", report_views.ReportCsvView.as_view(), name="csv")
-    xlsx_path = path("xlsx/", report_views.ReportXlsxView.as_view(), name="xlsx")
+    csv_path = path("csv/", report_views.ReportExportView.as_view(spreadsheet="csv"), name="csv")
+    xlsx_path = path(
+        "xlsx/", report_views.ReportExportView.as_view(spreadsheet="xlsx"), name="xlsx"
+    )
 
 
 class LK3Site(Site):

@@ -94,7 +94,10 @@ class FigureCasesView(ReportReaders, generic.View):
 
 class ReportExportView(ReportReaders, generic.View):
     """The report as one table of rows (section, row, column, value), small cells as on
-    screen; a period the form refuses sends the reader back to the page that explains why."""
+    screen, as a CSV or an XLSX workbook (`spreadsheet`, set where the URL is); a period the
+    form refuses sends the reader back to the page that explains why."""
+
+    spreadsheet = "csv"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = _period_form(request)
@@ -104,20 +107,9 @@ class ReportExportView(ReportReaders, generic.View):
         period = report.period
         stem = f"laporan-lk3-{period.first.isoformat()}-{period.last.isoformat()}"
         header = [_("Section"), _("Row"), _("Column"), _("Value")]
-        return self.respond(stem, header, _rows(report))
-
-    def respond(self, stem: str, header: list[str], rows: Iterator[list[Any]]) -> HttpResponse:
-        raise NotImplementedError(f"{type(self).__name__} must say how the rows are written")
-
-
-class ReportCsvView(ReportExportView):
-    def respond(self, stem: str, header: list[str], rows: Iterator[list[Any]]) -> HttpResponse:
-        return csv_response(f"{stem}.csv", header, rows)
-
-
-class ReportXlsxView(ReportExportView):
-    def respond(self, stem: str, header: list[str], rows: Iterator[list[Any]]) -> HttpResponse:
-        return xlsx_response(f"{stem}.xlsx", _("Periodic report"), header, rows)
+        if self.spreadsheet == "xlsx":
+            return xlsx_response(f"{stem}.xlsx", _("Periodic report"), header, _rows(report))
+        return csv_response(f"{stem}.csv", header, _rows(report))
 
 
 def _rows(report: Report) -> Iterator[list[Any]]:

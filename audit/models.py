@@ -52,6 +52,7 @@ class Action(models.TextChoices):
     DESK_SERVICE_CONVERTED = "desk_service_converted", _("Consultation turned into a case")
     OUTREACH_EVENT_RECORDED = "outreach_event_recorded", _("Outreach event recorded")
     OUTREACH_EVENT_CHANGED = "outreach_event_changed", _("Outreach event changed")
+    REPORT_ISSUED = "report_issued", _("Periodic report issued")
 
 
 class AuditEvent(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from . import sealing
 from .chain import GENESIS, link_hash
+from .models import AuditSeal
 
 VERIFY_CHUNK = 5000
 # Below this many events per process, starting processes costs more than it saves.
@@ -38,6 +39,14 @@ class ChainProblem:
 def checkpoint() -> Checkpoint:
     status = sealing.status()
     return Checkpoint(status.sealed, status.head)
+
+
+def holds_checkpoint(point: Checkpoint) -> bool:
+    """Whether the chain, as it stands, still passes through a checkpoint published earlier:
+    the seal at its count has its head. A chain rewritten before that point cannot."""
+    if point.count == 0:
+        return point.head == GENESIS
+    return AuditSeal.objects.filter(position=point.count, hash=point.head).exists()
 
 
 @dataclass(frozen=True)

@@ -17,26 +17,32 @@ ROW_HEIGHT = 30
 CHART_WIDTH = 460
 MIN_HEIGHT = 90
 
-STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    foreground="#333333",
-    foreground_strong="#212121",
-    foreground_subtle="#e0e0e0",
-    colors=("#00796b",),
-    font_family='Roboto, "Helvetica Neue", Arial, sans-serif',
-    label_font_size=15,
-    major_label_font_size=15,
-    value_font_size=15,
-    value_colors=("#212121",),
-)
+SCREEN_FONTS = 'Roboto, "Helvetica Neue", Arial, sans-serif'
 
 
-def bar_chart(rows: list[tuple[str, int]], *, label: str) -> SafeString:
+def _style(font_family: str) -> Style:
+    return Style(
+        background="transparent",
+        plot_background="transparent",
+        foreground="#333333",
+        foreground_strong="#212121",
+        foreground_subtle="#e0e0e0",
+        colors=("#00796b",),
+        font_family=font_family,
+        label_font_size=15,
+        major_label_font_size=15,
+        value_font_size=15,
+        value_colors=("#212121",),
+    )
+
+
+def bar_chart(
+    rows: list[tuple[str, int]], *, label: str, font_family: str = SCREEN_FONTS
+) -> SafeString:
     """One horizontal bar per row, its count written beside it; `label` names the series
-    for screen readers and for the SVG's own title."""
+    for screen readers and for the SVG's own title. A PDF names its bundled font."""
     chart = pygal.HorizontalBar(
-        style=STYLE,
+        style=_style(font_family),
         js=[],
         disable_xml_declaration=True,
         show_legend=False,

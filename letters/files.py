@@ -14,16 +14,22 @@ from django.db.models.fields.files import FieldFile
 from lk3_flow.private_files import PrivateFiles, storage_is_private
 
 if TYPE_CHECKING:
-    from .models import Letter
+    from .models import IssuedReport, Letter
 
 FOLDER = "letters"
 PRIVATE = PrivateFiles(model="letters.Letter", field="pdf", folder=FOLDER)
+REPORTS = PrivateFiles(model="letters.IssuedReport", field="pdf", folder="reports")
 _EXTENSIONS = frozenset({"pdf"})
 
 
 def letter_file_name(instance: "Letter", filename: str) -> str:
     """A random name under the letter's year: nothing in it can be used to find the letter."""
     return PRIVATE.random_name(instance.issued_on.year, "pdf")
+
+
+def report_file_name(instance: "IssuedReport", filename: str) -> str:
+    """As a letter's: a random name under the report's year."""
+    return REPORTS.random_name(instance.issued_on.year, "pdf")
 
 
 def is_private_name(name: str) -> bool:
@@ -40,14 +46,20 @@ def store_pdf(letter: "Letter", data: bytes) -> None:
     PRIVATE.store(letter.pdf, data)
 
 
+def store_report_pdf(report: "IssuedReport", data: bytes) -> None:
+    """As `store_pdf`, for a periodic report."""
+    REPORTS.store(report.pdf, data)
+
+
 def delete_pdf(field_file: FieldFile) -> None:
     """Remove the file of a letter row being rolled back, now rather than after the request."""
     PRIVATE.delete_now(field_file)
 
 
 def discard_rolled_back_files(**signal: Any) -> None:
-    """Delete the files of letters whose transaction ended without committing."""
+    """Delete the files of letters and reports whose transaction ended without committing."""
     PRIVATE.discard_rolled_back_files(**signal)
+    REPORTS.discard_rolled_back_files(**signal)
 
 
 def stored_names(storage: Storage, folder: str = FOLDER) -> Iterator[str]:
@@ -56,8 +68,9 @@ def stored_names(storage: Storage, folder: str = FOLDER) -> Iterator[str]:
 
 
 def make_private(storage: Storage) -> int:
-    """On a local file system, narrow the letters folder to the service's user; count changes."""
-    return PRIVATE.make_private(storage)
+    """On a local file system, narrow the letters' and reports' folders to the service's user;
+    count changes."""
+    return PRIVATE.make_private(storage) + REPORTS.make_private(storage)
 
 
 @checks.register(checks.Tags.security)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lk3_flow.uploads import upload_max_bytes
 
-from .models import LetterKind
+from .models import REGISTER_KINDS
 
 # A PDF says so in its first kilobyte (readers accept a little junk before the header).
 PDF_HEADER = b"%PDF"
@@ -44,4 +44,4 @@ class RegisterFilterForm(forms.Form):
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, str(year)) for year in years]
-        self.fields["kind"].choices = [("", _("All kinds")), *LetterKind.choices]
+        self.fields["kind"].choices = [("", _("All kinds")), *REGISTER_KINDS]

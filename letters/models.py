@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lk3_flow.fields import LETTER_PAGE_LENGTH, NOTE_LENGTH, LimitedTextField
 
-from .files import letter_file_name
+from .files import letter_file_name, report_file_name
 
 DEFAULT_NUMBER_PATTERN = "{seq:03d}/{code}/LK3-LBK/{roman_month}/{year}"
 
@@ -31,6 +31,11 @@ class LetterKind(models.TextChoices):
     )
     ACCOMPANIMENT_CERTIFICATE = "accompaniment_certificate", _("Certificate of accompaniment")
     PROTECTION_PLACEMENT = "protection_placement", _("Protection placement letter")
+
+
+# The register numbers the periodic reports too, which concern no case (`IssuedReport`).
+PERIODIC_REPORT = "periodic_report"
+REGISTER_KINDS = [*LetterKind.choices, (PERIODIC_REPORT, _("Periodic report to the social office"))]
 
 
 class LetterStatus(models.TextChoices):
@@ -137,7 +142,7 @@ class LetterNumber(models.Model):
     step that may have created that case (or that user, in tests) commits, or rolls back.
     """
 
-    kind = models.CharField(_("kind"), max_length=40, choices=LetterKind.choices)
+    kind = models.CharField(_("kind"), max_length=40, choices=REGISTER_KINDS)
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence"))
     number = models.CharField(_("number"), max_length=120, unique=True)
@@ -169,22 +174,18 @@ class LetterNumber(models.Model):
         return self.number
 
 
-class Letter(models.Model):
-    """An issued letter. Its bytes never change: a correction is a new letter superseding it.
+class IssuedDocument(models.Model):
+    """What every numbered document the institution issues carries: a number from the letter
+    register, its signer, a public verification address and code, and a signed file whose bytes
+    never change. Letters are about a case; a periodic report is about the office.
 
-    Its file is made after the step that issued it has committed (`PendingRendering`): until
-    then `pdf` and `sha256` are empty and `rendered_at` is not set. The file is signed when it
-    is made; `sha256` is the hash of the signed bytes.
+    `sha256` is the hash of the stored, signed bytes.
     """
 
-    case = models.ForeignKey(
-        "lk3_flow.Case", on_delete=models.PROTECT, related_name="letters", verbose_name=_("case")
-    )
-    kind = models.CharField(_("kind"), max_length=40, choices=LetterKind.choices)
     number = models.CharField(_("number"), max_length=120, unique=True)
     sequence = models.PositiveIntegerField()
     register_entry = models.OneToOneField(
-        LetterNumber, on_delete=models.PROTECT, related_name="letter"
+        LetterNumber, on_delete=models.PROTECT, related_name="%(class)s"
     )
     issued_at = models.DateTimeField(_("issued at"))
     issued_on = models.DateField(_("letter date"))
@@ -195,7 +196,6 @@ class Letter(models.Model):
     signer_nip = models.CharField(_("NIP"), max_length=18, blank=True)
     token = models.CharField(max_length=64, unique=True)
     short_code = models.CharField(_("verification code"), max_length=11, unique=True)
-    pdf = models.FileField(upload_to=letter_file_name, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("file made at"), null=True, blank=True)
     # The electronic signature in the stored file, as the verification page shows it without
@@ -207,9 +207,30 @@ class Letter(models.Model):
     certificate_fingerprint = models.CharField(
         _("certificate fingerprint (SHA-256)"), max_length=64, blank=True
     )
-    # Whether the certificate chained to a configured trust root when the letter was signed.
+    # Whether the certificate chained to a configured trust root when the document was signed.
     certificate_trusted = models.BooleanField(_("certificate trusted"), default=False)
     template_version = models.CharField(max_length=20)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Letter(IssuedDocument):
+    """An issued letter about a case. A correction is a new letter superseding it.
+
+    Its file is made after the step that issued it has committed (`PendingRendering`): until
+    then `pdf` and `sha256` are empty and `rendered_at` is not set. The file is signed when it
+    is made.
+    """
+
+    case = models.ForeignKey(
+        "lk3_flow.Case", on_delete=models.PROTECT, related_name="letters", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=LetterKind.choices)
+    pdf = models.FileField(upload_to=letter_file_name, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.VALID
     )
@@ -242,8 +263,26 @@ class Letter(models.Model):
         verbose_name_plural = _("letters")
         ordering = ["issued_at", "id"]
 
-    def __str__(self) -> str:
-        return self.number
+
+class IssuedReport(IssuedDocument):
+    """A periodic report to the social office, issued as a numbered, signed PDF.
+
+    It also carries the audit chain's sealed checkpoint (`audit_events`, `audit_head`) of the
+    moment it was made: once the report has left the building, the chain cannot be rewritten
+    back past that point unnoticed. It names no client, so it is made in the request that
+    issues it, file and all; nothing waits in the background.
+    """
+
+    period_first = models.DateField(_("period from"))
+    period_last = models.DateField(_("period to"))
+    pdf = models.FileField(upload_to=report_file_name)
+    audit_events = models.PositiveBigIntegerField(_("sealed audit events"))
+    audit_head = models.CharField(_("audit chain head"), max_length=64)
+
+    class Meta:
+        verbose_name = _("issued report")
+        verbose_name_plural = _("issued reports")
+        ordering = ["-issued_at", "-id"]
 
 
 # How often the worker tries to make a letter's file before it leaves it to a technician.

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from lk3_flow.models import Sequence
 
-from .models import LetterKind, LetterNumber, NumberStatus, VoidReason
+from .models import PERIODIC_REPORT, LetterKind, LetterNumber, NumberStatus, VoidReason
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ KIND_CODES = {
     LetterKind.ACCOMPANIMENT_ASSIGNMENT: "ST-PD",
     LetterKind.ACCOMPANIMENT_CERTIFICATE: "SKP",
     LetterKind.PROTECTION_PLACEMENT: "PLD",
+    PERIODIC_REPORT: "LAP",
 }
 
 
@@ -89,7 +90,7 @@ def draws_apart() -> bool:
 
 @contextmanager
 def letter_number(
-    pattern: str, *, kind: str, on: datetime.date, case_id: int, drawn_by_id: int
+    pattern: str, *, kind: str, on: datetime.date, case_id: int | None, drawn_by_id: int
 ) -> Iterator[LetterNumber]:
     """Draw the next number of this kind for the year of `on`, for the letter issued in the block.
 
@@ -196,7 +197,7 @@ def _draw(
     pattern: str,
     kind: str,
     on: datetime.date,
-    case_id: int,
+    case_id: int | None,
     drawn_by_id: int,
 ) -> LetterNumber:
     """Count one up and write the register entry, in the transaction open on `db`.

@@ -9,8 +9,10 @@ from lk3_flow.models import Case
 from permissions.selectors import CaseAccess, case_access, sees_every_case
 
 from .models import (
+    REGISTER_KINDS,
     RENDER_ATTEMPTS,
     InstitutionProfile,
+    IssuedReport,
     Letter,
     LetterKind,
     LetterNumber,
@@ -50,11 +52,25 @@ def letter_by_token(token: str) -> Letter | None:
     return Letter.objects.select_related("superseded_by").filter(token=token).first()
 
 
-def letter_by_short_code(code: str) -> Letter | None:
+def report_by_token(token: str) -> IssuedReport | None:
+    return IssuedReport.objects.filter(token=token).first()
+
+
+def document_by_short_code(code: str) -> Letter | IssuedReport | None:
+    """The letter or the report whose printed verification code this is, typed as people
+    type it: any case, with or without the hyphen or spaces."""
     normalized = code.strip().upper().replace(" ", "")
     if len(normalized) == 10:
         normalized = f"{normalized[:5]}-{normalized[5:]}"
-    return Letter.objects.filter(short_code=normalized).first()
+    return (
+        Letter.objects.filter(short_code=normalized).first()
+        or IssuedReport.objects.filter(short_code=normalized).first()
+    )
+
+
+def issued_reports() -> QuerySet:
+    """Every periodic report issued, newest first; they name no client."""
+    return IssuedReport.objects.order_by("-issued_at", "-id")
 
 
 def letter_file_names() -> dict[str, str]:
@@ -93,12 +109,12 @@ def register_years() -> list[int]:
 def register_entries(*, year: int, kind: str = "") -> QuerySet:
     """The register of one year (of one kind, if given): every number in order, kind by kind."""
     kind_order = models.Case(
-        *(models.When(kind=kind, then=order) for order, kind in enumerate(LetterKind.values))
+        *(models.When(kind=kind, then=order) for order, (kind, _label) in enumerate(REGISTER_KINDS))
     )
     entries = LetterNumber.objects.filter(year=year)
     if kind:
         entries = entries.filter(kind=kind)
-    return entries.select_related("letter__case").order_by(kind_order, "sequence")
+    return entries.select_related("letter__case", "issuedreport").order_by(kind_order, "sequence")
 
 
 def latest_letter(case: Case, kind: str) -> Letter | None:

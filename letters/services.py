@@ -14,6 +14,7 @@ import hashlib
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,15 +29,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit import sealing
 from audit import services as audit
 from audit.models import Action
+from audit.verification import checkpoint
 from lk3_flow.models import Case
 
 from . import content, files, signing
 from .letterhead import letterhead_lines
 from .models import (
+    PERIODIC_REPORT,
     RENDER_ATTEMPTS,
     InstitutionProfile,
+    IssuedDocument,
+    IssuedReport,
     Letter,
     LetterNumber,
     LetterStatus,
@@ -46,7 +52,7 @@ from .models import (
     VoidReason,
 )
 from .numbering import letter_number
-from .rendering import render_letter
+from .rendering import RenderedLetter, render_letter
 from .selectors import institution_profile
 
 logger = logging.getLogger(__name__)
@@ -74,8 +80,15 @@ def _short_code() -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def verification_url(token: str) -> str:
-    return settings.LK3_PUBLIC_URL.rstrip("/") + reverse("verify_letter", args=[token])
+def verification_path(document: IssuedDocument) -> str:
+    """The public page that tells whether the document is genuine."""
+    name = "verify_report" if isinstance(document, IssuedReport) else "verify_letter"
+    return reverse(name, args=[document.token])
+
+
+def verification_url(document: IssuedDocument) -> str:
+    """The verification page's address as the document's QR code holds it."""
+    return settings.LK3_PUBLIC_URL.rstrip("/") + verification_path(document)
 
 
 def _qr_svg(url: str) -> str:
@@ -106,20 +119,31 @@ def signs_on_behalf_of_head(profile: InstitutionProfile, signer_position: str) -
     return signer_position.strip().casefold() != profile.head_title.strip().casefold()
 
 
+def document_context(
+    document: IssuedDocument, profile: InstitutionProfile, *, dated: datetime.date
+) -> dict[str, Any]:
+    """What `letters/base.html` needs of any issued document: the letterhead, the date line,
+    the signer's block and the QR code of its verification page. The template names the
+    document `letter`."""
+    url = verification_url(document)
+    return {
+        "letter": document,
+        "profile": profile,
+        "letterhead": letterhead_lines(profile),
+        "on_behalf_of_head": signs_on_behalf_of_head(profile, document.signer_position),
+        "logo_src": _logo_src(profile),
+        "date_line": f"{profile.city}, {content.indonesian_date(dated)}",
+        "verification_url": url,
+        "qr_svg": _qr_svg(url),
+    }
+
+
 def render_letter_html(letter: Letter, draft: content.LetterDraft, profile: Any) -> str:
-    url = verification_url(letter.token)
     context = {
-        "letter": letter,
+        **document_context(letter, profile, dated=draft.dated or letter.issued_on),
         "draft": draft,
         "case": draft.case,
         "client": draft.case.client,
-        "profile": profile,
-        "letterhead": letterhead_lines(profile),
-        "on_behalf_of_head": signs_on_behalf_of_head(profile, letter.signer_position),
-        "logo_src": _logo_src(profile),
-        "date_line": f"{profile.city}, {content.indonesian_date(draft.dated or letter.issued_on)}",
-        "verification_url": url,
-        "qr_svg": _qr_svg(url),
         **draft.records,
     }
     with translation.override("id"):
@@ -243,25 +267,7 @@ def _make_file(pending: PendingRendering) -> None:
     """
     letter = pending.letter
     signer = signing.letter_signer()
-    made = render_letter(pending.html)
-    signed_at = timezone.now()
-    text = signing.SignatureText(
-        signer_name=letter.signer_name,
-        signer_position=letter.signer_position,
-        letter_number=letter.number,
-        location=institution_profile().city,
-        signed_at=signed_at,
-    )
-    pdf = signer.sign(made.pdf, stamp=made.stamp, text=text)
-    certificate = signer.certificate
-    letter.sha256 = hashlib.sha256(pdf).hexdigest()
-    letter.rendered_at = timezone.now()
-    letter.signed_at = signed_at
-    letter.certificate_subject = certificate.subject
-    letter.certificate_issuer = certificate.issuer
-    letter.certificate_serial = certificate.serial
-    letter.certificate_fingerprint = certificate.fingerprint
-    letter.certificate_trusted = certificate.trusted
+    pdf = _signed(letter, render_letter(pending.html), signer, institution_profile())
     files.store_pdf(letter, pdf)
     try:
         letter.save(update_fields=["pdf", "sha256", "rendered_at", *SIGNATURE_FIELDS])
@@ -277,6 +283,111 @@ def _make_file(pending: PendingRendering) -> None:
         # The block's transaction rolls back: the file goes now, not at the request's end.
         files.delete_pdf(letter.pdf)
         raise
+
+
+def _signed(
+    document: IssuedDocument,
+    made: RenderedLetter,
+    signer: signing.LetterSigner,
+    profile: InstitutionProfile,
+) -> bytes:
+    """The rendered file signed; the document takes the signature's facts and the signed
+    bytes' hash."""
+    signed_at = timezone.now()
+    text = signing.SignatureText(
+        signer_name=document.signer_name,
+        signer_position=document.signer_position,
+        letter_number=document.number,
+        location=profile.city,
+        signed_at=signed_at,
+    )
+    pdf = signer.sign(made.pdf, stamp=made.stamp, text=text)
+    certificate = signer.certificate
+    document.sha256 = hashlib.sha256(pdf).hexdigest()
+    document.rendered_at = timezone.now()
+    document.signed_at = signed_at
+    document.certificate_subject = certificate.subject
+    document.certificate_issuer = certificate.issuer
+    document.certificate_serial = certificate.serial
+    document.certificate_fingerprint = certificate.fingerprint
+    document.certificate_trusted = certificate.trusted
+    return pdf
+
+
+def issue_report(
+    *,
+    subject: str,
+    period_first: datetime.date,
+    period_last: datetime.date,
+    signer: AbstractBaseUser,
+    page: Callable[[dict[str, Any]], str],
+) -> IssuedReport:
+    """Number, render, sign and store a periodic report, all in one transaction.
+
+    `page` turns `document_context` into the report's HTML. The audit chain is sealed up to now
+    and its checkpoint printed in the report (`page` finds it on the document). Unlike a letter,
+    the file is made here: the report names no client, so its HTML is not kept to be rendered
+    later, and the head who issues it waits for it. Without a signing key nothing is drawn
+    (`signing.SigningUnavailable`); a failure after the number was drawn voids the number
+    (PostgreSQL) and leaves no file.
+    """
+    key = signing.letter_signer()
+    profile = institution_profile()
+    # Everything committed so far is sealed first, so that the checkpoint the report carries is
+    # this moment's, not the sealer's last round's. Before the report's transaction: sealing
+    # holds the chain's head only for its own.
+    sealing.seal_pending()
+    held = checkpoint()
+    issued_at = timezone.now()
+    issued_on = timezone.localdate(issued_at)
+    with (
+        transaction.atomic(),
+        letter_number(
+            profile.number_pattern,
+            kind=PERIODIC_REPORT,
+            on=issued_on,
+            case_id=None,
+            drawn_by_id=signer.pk,
+        ) as entry,
+    ):
+        report = IssuedReport(
+            number=entry.number,
+            sequence=entry.sequence,
+            register_entry=entry,
+            issued_at=issued_at,
+            issued_on=issued_on,
+            subject=subject,
+            signer=signer,
+            token=secrets.token_urlsafe(32),
+            short_code=_short_code(),
+            template_version=TEMPLATE_VERSION,
+            period_first=period_first,
+            period_last=period_last,
+            audit_events=held.count,
+            audit_head=held.head,
+            **_signer_facts(signer),
+        )
+        with translation.override("id"):
+            html = page(document_context(report, profile, dated=issued_on))
+        pdf = _signed(report, render_letter(html), key, profile)
+        files.store_report_pdf(report, pdf)
+        try:
+            report.save()
+            audit.record(
+                Action.REPORT_ISSUED,
+                obj=report,
+                details={
+                    "number": report.number,
+                    "period": [period_first.isoformat(), period_last.isoformat()],
+                    "sha256": report.sha256,
+                    "audit_events": held.count,
+                    "audit_head": held.head,
+                },
+            )
+        except BaseException:
+            files.REPORTS.delete_now(report.pdf)
+            raise
+    return report
 
 
 def void_unused_numbers(*, older_than: datetime.timedelta = UNUSED_NUMBER_GRACE) -> int:
@@ -361,11 +472,12 @@ class CopyCheck:
     signature: signing.SignatureCheck
 
 
-def check_copy(letter: Letter, data: bytes) -> CopyCheck:
-    """Compare a copy anyone uploads with the letter's stored file and validate the signature
-    it carries; the comparison is counted in the letter's tally."""
-    identical = hashlib.sha256(data).hexdigest() == letter.sha256
-    count_verification(letter, Verification.MATCH if identical else Verification.MISMATCH)
+def check_copy(document: IssuedDocument, data: bytes) -> CopyCheck:
+    """Compare a copy anyone uploads with the document's stored file and validate the
+    signature it carries; a letter's comparison is counted in its tally."""
+    identical = hashlib.sha256(data).hexdigest() == document.sha256
+    if isinstance(document, Letter):
+        count_verification(document, Verification.MATCH if identical else Verification.MISMATCH)
     return CopyCheck(identical=identical, signature=signing.check_signature(data))
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -19,13 +19,14 @@ from django.views import generic
 
 from audit import services as audit
 from audit.models import Action
+from audit.verification import Checkpoint, holds_checkpoint
 from flows.forms import ReasonForm
 from lk3_flow.throttling import limited_per_address
 from permissions.selectors import may_withdraw_cases, openable_case_ids
 
 from . import selectors, services
 from .forms import CompareUploadForm, RegisterFilterForm, ShortCodeForm
-from .models import Letter, NumberStatus
+from .models import IssuedDocument, IssuedReport, Letter, NumberStatus
 
 logger = logging.getLogger(__name__)
 
@@ -123,17 +124,21 @@ class LetterRegisterView(LoginRequiredMixin, generic.ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         entries = context["page_obj"].object_list
-        used = [entry.letter for entry in entries if entry.status == NumberStatus.USED]
-        openable = openable_case_ids(self.request.user, [letter.case_id for letter in used])
+        used = [entry for entry in entries if entry.status == NumberStatus.USED]
+        letters = {entry.pk: entry.letter for entry in used if hasattr(entry, "letter")}
+        reports = {entry.pk: entry.issuedreport for entry in used if hasattr(entry, "issuedreport")}
+        openable = openable_case_ids(
+            self.request.user, [letter.case_id for letter in letters.values()]
+        )
         context["form"] = self.form
         context["rows"] = [
             {
                 "entry": entry,
-                "letter": letter,
+                "document": letter or reports.get(entry.pk),
                 "case": letter.case if letter and letter.case_id in openable else None,
             }
             for entry in entries
-            for letter in [entry.letter if entry.status == NumberStatus.USED else None]
+            for letter in [letters.get(entry.pk)]
         ]
         return context
 
@@ -163,49 +168,71 @@ class VerifyLetterView(generic.View):
         letter = selectors.letter_by_token(token)
         if letter is not None:
             services.count_verification(letter, services.Verification.VIEW)
-        return self.page(request, token, CompareUploadForm())
+        return self.page(request, letter, CompareUploadForm())
 
     def post(self, request: Any, token: str) -> HttpResponse:
-        form = CompareUploadForm(request.POST, request.FILES)
-        check = None
-        if form.is_valid():
-            letter = self.letter(token)
-            if letter.rendered_at is None:
-                # Issued moments ago: its file is being made; there is nothing to compare yet.
-                form.add_error(
-                    None, _("This letter's file is still being made. Please try again in a minute.")
-                )
-                return self.page(request, token, form)
-            check = services.check_copy(letter, form.cleaned_data["pdf"])
-        return self.page(request, token, form, check)
-
-    def letter(self, token: str) -> Letter:
         letter = selectors.letter_by_token(token)
-        if letter is None:
-            raise Http404
-        return letter
+        form = CompareUploadForm(request.POST, request.FILES)
+        if letter is None or not form.is_valid():
+            return self.page(request, letter, form)
+        if letter.rendered_at is None:
+            # Issued moments ago: its file is being made; there is nothing to compare yet.
+            form.add_error(
+                None, _("This letter's file is still being made. Please try again in a minute.")
+            )
+            return self.page(request, letter, form)
+        check = services.check_copy(letter, form.cleaned_data["pdf"])
+        return self.page(request, letter, form, check)
 
     def page(
         self,
         request: Any,
-        token: str,
+        document: IssuedDocument | None,
         form: CompareUploadForm,
         check: services.CopyCheck | None = None,
     ) -> HttpResponse:
-        letter = selectors.letter_by_token(token)
-        status = 200 if letter else 404
         context = {
-            "letter": letter,
+            "letter": document,
             "form": form,
             "check": check,
             "institution": selectors.institution_profile(),
+            **self.facts(document),
         }
-        return render(request, self.template_name, context, status=status)
+        return render(request, self.template_name, context, status=200 if document else 404)
+
+    def facts(self, document: IssuedDocument | None) -> dict[str, Any]:
+        return {}
+
+
+@method_decorator([login_not_required, public_pages, public_uploads], name="dispatch")
+class VerifyReportView(VerifyLetterView):
+    """What anyone may know about a periodic report (it names no client), with the audit
+    checkpoint it carries and whether the chain still passes through it. Reports are few and
+    made by the head: their checks are not counted."""
+
+    template_name = "letters/verify_report.html"
+
+    def get(self, request: Any, token: str) -> HttpResponse:
+        return self.page(request, selectors.report_by_token(token), CompareUploadForm())
+
+    def post(self, request: Any, token: str) -> HttpResponse:
+        report = selectors.report_by_token(token)
+        form = CompareUploadForm(request.POST, request.FILES)
+        if report is None or not form.is_valid():
+            return self.page(request, report, form)
+        check = services.check_copy(report, form.cleaned_data["pdf"])
+        return self.page(request, report, form, check)
+
+    def facts(self, document: IssuedDocument | None) -> dict[str, Any]:
+        if not isinstance(document, IssuedReport):
+            return {}
+        point = Checkpoint(document.audit_events, document.audit_head)
+        return {"report": document, "checkpoint_held": holds_checkpoint(point)}
 
 
 @method_decorator([login_not_required, public_pages], name="dispatch")
 class VerifyByCodeView(generic.FormView):
-    """For a printed letter: type the short code printed under the QR code."""
+    """For a printed letter or report: type the short code printed under the QR code."""
 
     form_class = ShortCodeForm
     template_name = "letters/verify_code.html"
@@ -214,8 +241,8 @@ class VerifyByCodeView(generic.FormView):
         return super().get_context_data(institution=selectors.institution_profile(), **kwargs)
 
     def form_valid(self, form: ShortCodeForm) -> HttpResponse:
-        letter = selectors.letter_by_short_code(form.cleaned_data["code"])
-        if letter is None:
-            form.add_error("code", _("No letter has this verification code."))
+        document = selectors.document_by_short_code(form.cleaned_data["code"])
+        if document is None:
+            form.add_error("code", _("No letter or report has this verification code."))
             return self.form_invalid(form)
-        return redirect("verify_letter", token=letter.token)
+        return HttpResponseRedirect(services.verification_path(document))

@@ -150,6 +150,11 @@ class ReportsApp(Application):
     xlsx_path = path(
         "xlsx/", report_views.ReportExportView.as_view(spreadsheet="xlsx"), name="xlsx"
     )
+    issue_path = path("terbitkan/", report_views.IssueReportView.as_view(), name="issue")
+    issued_path = path("terbit/", report_views.IssuedReportListView.as_view(), name="issued")
+    issued_pdf_path = path(
+        "terbit/<int:pk>/pdf/", report_views.DownloadIssuedReportView.as_view(), name="issued_pdf"
+    )
 
 
 class LK3Site(Site):
@@ -175,6 +180,11 @@ site = LK3Site(
 urlpatterns = [
     path("verifikasi/", letter_views.VerifyByCodeView.as_view(), name="verify_letter_by_code"),
     path("verifikasi/<str:token>/", letter_views.VerifyLetterView.as_view(), name="verify_letter"),
+    path(
+        "verifikasi/laporan/<str:token>/",
+        letter_views.VerifyReportView.as_view(),
+        name="verify_report",
+    ),
     path(
         "surat/<int:pk>/unduh/", letter_views.DownloadLetterView.as_view(), name="letter_download"
     ),

@@ -253,6 +253,12 @@ def case_contacts_readable_by(user: AbstractBaseUser, contacts: QuerySet | None 
     return contacts.filter(case__in=case_files_open_to(user))
 
 
+def may_issue_reports(user: AbstractBaseUser) -> bool:
+    """The head answers to the social office for the office's figures and signs what goes
+    there; the auditor reads the reports issued, and issues none."""
+    return user.has_perm(MANAGE_CASE)
+
+
 def may_reopen_cases(user: AbstractBaseUser) -> bool:
     """Reopening is the head's decision, as the roles table says; registering is not enough."""
     return user.has_perm(MANAGE_CASE)

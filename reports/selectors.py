@@ -35,6 +35,8 @@ from django.db.models import (
     Sum,
 )
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -70,6 +72,7 @@ from lk3_flow.selectors import in_age_group, in_period, names_code, period_bound
 from notifications.models import Kind, Notification
 from workdays.selectors import step_allowance
 
+ROMAN_QUARTERS = ("I", "II", "III", "IV")
 # A count below this, above 0, is shown as SMALL_CELL where it could point to a person.
 SMALL_CELL_LIMIT = 5
 SMALL_CELL = "<5"
@@ -87,6 +90,29 @@ class Period:
     @property
     def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
         return period_bounds(self.first, self.last)
+
+    def title(self) -> str:
+        """The period as a report's title names it: a calendar month, quarter or year by its
+        name, any other range by its first and last day."""
+        first, last = self.first, self.last
+        whole_months = first.day == 1 and (last + datetime.timedelta(days=1)).day == 1
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        if whole_months and months == 1:
+            return _("month of %(month)s %(year)s") % {
+                "month": MONTHS[first.month],
+                "year": first.year,
+            }
+        if whole_months and months == 3 and first.month % 3 == 1:
+            return _("quarter %(quarter)s of %(year)s") % {
+                "quarter": ROMAN_QUARTERS[first.month // 3],
+                "year": first.year,
+            }
+        if whole_months and months == 12 and first.month == 1:
+            return _("year %(year)s") % {"year": first.year}
+        return _("%(first)s to %(last)s") % {
+            "first": date_format(first, "j F Y"),
+            "last": date_format(last, "j F Y"),
+        }
 
     def case_terms(self, measure: str, **dimensions: Any) -> tuple[tuple[str, str], ...]:
         """The case list's filter terms (`lk3_flow.filters.CaseFilter`) for the cases that did

@@ -4,28 +4,37 @@ cases behind each figure."""
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    QueryDict,
+)
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from home.charts import bar_chart
+from letters.selectors import issued_reports
+from letters.signing import SigningUnavailable
 from lk3_flow.choices import PeriodMeasure
 from lk3_flow.filters import CaseFilter
 from lk3_flow.searches import PARAMETER, remember
 from lk3_flow.spreadsheets import csv_response, xlsx_response
-from permissions.selectors import sees_every_case
+from permissions.selectors import may_issue_reports, sees_every_case
 
+from .charts import charted_tables
 from .forms import PeriodForm
 from .selectors import Report, Table, periodic_report
+from .services import issue_periodic_report
 
 # The case list's search scope (`lk3_flow.views.CaseListView`).
 CASE_LIST_SCOPE = "cases"
-# The tables drawn as charts too, by their first column.
-CHARTED = ("services", "problem", "channel", "kecamatan", "outcomes")
+ISSUED_PER_PAGE = 25
 
 
 class ReportReaders(LoginRequiredMixin, UserPassesTestMixin):
@@ -51,27 +60,77 @@ class ReportView(ReportReaders, generic.TemplateView):
             report = periodic_report(form.period())
             context.update(
                 report=report,
-                sections=_sections(report),
+                sections=charted_tables(report),
+                may_issue=may_issue_reports(self.request.user),
                 export_query=self.request.GET.urlencode(),
             )
         return super().get_context_data(**context, **kwargs)
 
 
-def _sections(report: Report) -> list[tuple[Table, SafeString | None]]:
-    """Each table with its bar chart, drawn of the first column for the tables in CHARTED; a
-    suppressed cell is left out of the chart, so that no bar shows what the table hides."""
-    sections = []
-    for table in report.tables:
-        chart = None
-        if table.key in CHARTED:
-            rows = [
-                (row.label, row.figures[0].count)
-                for row in table.rows
-                if not row.figures[0].suppressed
-            ]
-            chart = bar_chart(rows, label=f"{table.title}: {table.columns[0]}")
-        sections.append((table, chart))
-    return sections
+class IssueReportView(ReportReaders, generic.TemplateView):
+    """The head confirms, then issues the period's report as a numbered, signed PDF: a number
+    of the letter register is spent on it, and it cannot be taken back."""
+
+    template_name = "reports/issue.html"
+
+    def test_func(self) -> bool:
+        return super().test_func() and may_issue_reports(self.request.user)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = PeriodForm(request.GET)
+        if not form.is_valid():
+            return HttpResponseRedirect(f"{reverse('reports:index')}?{request.GET.urlencode()}")
+        cancel_url = f"{reverse('reports:index')}?{form_query(form)}"
+        return self.render_to_response(
+            self.get_context_data(form=form, period=form.period(), cancel_url=cancel_url)
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = PeriodForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("The period was not valid; no report was issued."))
+            return HttpResponseRedirect(reverse("reports:index"))
+        try:
+            issued = issue_periodic_report(period=form.period(), signer=request.user)
+        except SigningUnavailable:
+            messages.error(
+                request,
+                _(
+                    "No signing key is configured, so no report can be signed; nothing was "
+                    "issued. Ask the technician to configure one."
+                ),
+            )
+            return HttpResponseRedirect(f"{reverse('reports:issue')}?{form_query(form)}")
+        messages.success(request, _("Report %(number)s was issued.") % {"number": issued.number})
+        return HttpResponseRedirect(reverse("reports:issued"))
+
+
+def form_query(form: PeriodForm) -> str:
+    """The period's fields as a query string, to return to the same period."""
+    return urlencode({name: value for name, value in form.data.items() if name in form.fields})
+
+
+class IssuedReportListView(ReportReaders, generic.ListView):
+    """Every report issued, newest first, to download again or to check."""
+
+    template_name = "reports/issued.html"
+    context_object_name = "issued_reports"
+    paginate_by = ISSUED_PER_PAGE
+
+    def get_queryset(self) -> Any:
+        return issued_reports()
+
+
+class DownloadIssuedReportView(ReportReaders, generic.View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        issued = get_object_or_404(issued_reports(), pk=pk)
+        response = FileResponse(
+            issued.pdf.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"laporan-{issued.period_first.isoformat()}-{issued.period_last.isoformat()}.pdf",
+        )
+        return response
 
 
 class FigureCasesView(ReportReaders, generic.View):

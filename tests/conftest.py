@@ -92,3 +92,11 @@ def full_case(office):
     )
     case = office.session(case, NextStep.PROPOSE_CLOSURE)
     return office.review_closure(office.propose_closure(case))
+
+
+@pytest.fixture
+def seeded(office):
+    """The periodic report's cases around the current month (`test_reports.seed_report_cases`)."""
+    from tests.test_reports import seed_report_cases
+
+    return seed_report_cases(office)

@@ -4,6 +4,7 @@ The URLs are found by walking the resolver, viewflow's included; each must be cl
 new page fails this test until someone decides who may see it.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from desk import services as desk_services
 from desk.models import DeskService, OutreachEvent
 from flows import services as flow_services
 from flows.flows import CaseFlow
-from letters.models import Letter
+from letters.models import IssuedReport, Letter
 from lk3_flow import services
 from lk3_flow.choices import NextStep
 from lk3_flow.demo import sample_file
@@ -46,6 +47,8 @@ from permissions.services import request_role
 from plans import services as plan_services
 from plans.models import Goal, GoalReview, PlanChange
 from reminders.models import Reminder
+from reports.selectors import Period
+from reports.services import issue_periodic_report
 from tests.factories import make_user, plan_goals, registration
 from tests.test_lifecycle_http import session_post
 
@@ -53,6 +56,7 @@ PUBLIC = {
     "login",
     "verify_letter",
     "verify_letter_by_code",
+    "verify_report",
     "set_language",
     "password_reset",
     "password_reset_done",
@@ -132,7 +136,18 @@ OUTREACH_PAGES = {
 }
 # The periodic report for the social office (`reports`): heads and auditors read it; it names no
 # client, and a figure leads to the case list, which keeps its own rules.
-REPORT_PAGES = {"reports:index", "reports:cases", "reports:csv", "reports:xlsx"}
+# Issuing one, a signed PDF that takes a number of the register, is the head's alone; both
+# download what was issued.
+REPORT_PAGES = {
+    "reports:index",
+    "reports:cases",
+    "reports:csv",
+    "reports:xlsx",
+    "reports:issue",
+    "reports:issued",
+    "reports:issued_pdf",
+}
+REPORT_ISSUERS = {"reports:issue": ("head",)}
 TASK_PAGE = re.compile(r"^case:(\w+):(index|detail|execute|assign|unassign|cancel|undo|revive)$")
 
 ROLES = ["intake", "counselor", "head", "auditor", "administrator"]
@@ -156,6 +171,7 @@ DOMAIN_MODELS: list[type[Model]] = [
     Goal,
     GoalReview,
     PlanChange,
+    IssuedReport,
 ]
 
 
@@ -407,22 +423,26 @@ def test_staff_pages_are_for_heads_only(office, world, role):
 def test_the_periodic_report_is_for_heads_and_auditors_and_names_no_client(office, world, role):
     client = Client()
     client.force_login(getattr(office, role))
+    issued = issue_periodic_report(
+        period=Period(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)), signer=office.head
+    )
     for route in all_routes():
         if classify(route) != "report":
             continue
+        url = route.pattern.replace("<int:pk>", str(issued.pk))
         for method in ("GET", "POST"):
             before = snapshot()
-            response = fetch(client, method, route.pattern)
-            if role in ("head", "auditor"):
-                assert response.status_code in (200, 302, 405), (method, route.pattern)
+            response = fetch(client, method, url)
+            if role in REPORT_ISSUERS.get(route.name, ("head", "auditor")):
+                assert response.status_code in (200, 302, 405), (method, url)
             else:
-                assert response.status_code == 403, (role, method, route.pattern)
-            assert snapshot() == before, (role, method, route.pattern)
+                assert response.status_code == 403, (role, method, url)
+            assert snapshot() == before, (role, method, url)
             if response.status_code == 200 and not response.streaming:
                 # The page and the CSV; the XLSX is zipped (tests/test_reports.py reads it).
                 body = response.content.decode(errors="replace")
                 for case in world.values():
-                    assert case.client.full_name not in body, (role, route.pattern)
+                    assert case.client.full_name not in body, (role, url)
 
 
 def people_snapshot() -> tuple:

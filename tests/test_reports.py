@@ -56,8 +56,7 @@ def set_client(case: Case, **fields) -> None:
     Client.objects.filter(pk=case.client_id).update(**fields)
 
 
-@pytest.fixture
-def seeded(office):
+def seed_report_cases(office):
     """Cases of every kind around the current month, as the report counts them.
 
     Registered this month: six in Rangkasbitung or Cibadak, of both sexes and every age group,

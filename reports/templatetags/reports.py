@@ -1,5 +1,7 @@
 """A report's figure as the page shows it: its count (or "<5"), linked to the cases behind it."""
 
+from string import ascii_uppercase
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -25,3 +27,9 @@ def figure(value: Figure) -> SafeString:
 def column(table: Table, index: int) -> str:
     """The heading of a table's column, which a phone shows beside each cell of a card."""
     return table.columns[index]
+
+
+@register.filter
+def section_letter(position: int) -> str:
+    """The letter heading the report's section at `position`, counted after section A."""
+    return ascii_uppercase[position % len(ascii_uppercase)]

@@ -17,6 +17,11 @@ class CompareUploadForm(forms.Form):
 
     pdf = forms.FileField(label=_("PDF file of the letter"))
 
+    def __init__(self, *args: Any, document_label: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if document_label:
+            self.fields["pdf"].label = document_label
+
     def clean_pdf(self) -> bytes:
         upload = self.cleaned_data["pdf"]
         limit = upload_max_bytes()

@@ -213,15 +213,18 @@ class VerifyReportView(VerifyLetterView):
     template_name = "letters/verify_report.html"
 
     def get(self, request: Any, token: str) -> HttpResponse:
-        return self.page(request, selectors.report_by_token(token), CompareUploadForm())
+        return self.page(request, selectors.report_by_token(token), self.upload_form())
 
     def post(self, request: Any, token: str) -> HttpResponse:
         report = selectors.report_by_token(token)
-        form = CompareUploadForm(request.POST, request.FILES)
+        form = self.upload_form(request.POST, request.FILES)
         if report is None or not form.is_valid():
             return self.page(request, report, form)
         check = services.check_copy(report, form.cleaned_data["pdf"])
         return self.page(request, report, form, check)
+
+    def upload_form(self, *args: Any) -> CompareUploadForm:
+        return CompareUploadForm(*args, document_label=_("PDF file of the report"))
 
     def facts(self, document: IssuedDocument | None) -> dict[str, Any]:
         if not isinstance(document, IssuedReport):

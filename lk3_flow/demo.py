@@ -25,6 +25,7 @@ from permissions.roles import ADMINISTRATOR
 from permissions.services import grant_role
 from plans import demo as plans_demo
 from regions.selectors import office_villages
+from reports import demo as reports_demo
 
 from . import demo_data, services
 from .choices import (
@@ -489,4 +490,6 @@ def seed_demo() -> SeedReport:
         report.cases_created += 1
     desk_demo.seed(users)
     plans_demo.seed()
+    # Last: the report counts everything the demo recorded above.
+    reports_demo.seed(users)
     return report

@@ -77,7 +77,7 @@ class IssueReportView(ReportReaders, generic.TemplateView):
         return super().test_func() and may_issue_reports(self.request.user)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = PeriodForm(request.GET)
+        form = _period_form(request)
         if not form.is_valid():
             return HttpResponseRedirect(f"{reverse('reports:index')}?{request.GET.urlencode()}")
         cancel_url = f"{reverse('reports:index')}?{form_query(form)}"

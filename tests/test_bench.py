@@ -16,10 +16,11 @@ from bench.run import (
     letter_mix,
     load_slots,
     measure_periodic_report,
+    measure_periodic_report_pdf,
 )
 from bench.scenarios import ASSESSMENT_SECTIONS, prepare
 from bench.seed import seed
-from letters.models import LetterKind, LetterNumber
+from letters.models import IssuedReport, LetterKind, LetterNumber
 from lk3_flow.choices import Review, Stage
 from lk3_flow.fields import REPORT_LENGTH
 from lk3_flow.models import Case, Client
@@ -116,3 +117,19 @@ def test_the_years_periodic_report_is_measured_on_the_seed(seeded, settings):
     assert what == "head: a year's periodic report on screen"
     assert int(queries) > 0
     assert "target ≤ 1000" in verdict
+
+
+def test_each_run_of_the_report_pdf_issues_a_years_report_of_its_own(
+    seeded, settings, monkeypatch, fresh_storage
+):
+    """A repeated period would be answered with the report already issued, and timed as such."""
+    monkeypatch.setattr("bench.run.REPORT_PDF_RUNS", 2)
+    report = Report()
+    measure_periodic_report_pdf(report, seeded[0])
+    ((what, _median, _p95, _queries, verdict),) = report.rows
+    assert what == "head: a year's periodic report issued as its signed PDF"
+    assert "target ≤ 5000" in verdict
+    # Two warm-up runs and two timed ones, each a year of its own.
+    spans = list(IssuedReport.objects.values_list("period_first", "period_last"))
+    assert len(spans) == len(set(spans)) == 4
+    assert all((last - first).days == 364 for first, last in spans)

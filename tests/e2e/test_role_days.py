@@ -73,8 +73,13 @@ ROLE_LISTS = {
         ("workload", "/cases/beban-kerja/"),
         ("staff-changes", "/staff/"),
         ("report", "/reports/"),
+        ("issued-reports", "/reports/terbit/"),
     ],
-    "auditor": [("cases", "/cases/"), ("report", "/reports/")],
+    "auditor": [
+        ("cases", "/cases/"),
+        ("report", "/reports/"),
+        ("issued-reports", "/reports/terbit/"),
+    ],
     "administrator": [("staff", "/people/")],
 }
 CASE_PAGE = re.compile(r"/cases/\d+/$")
@@ -175,6 +180,24 @@ def test_each_role_works_from_home_at_a_desk_and_on_a_phone(
                 expect(page.locator(".lk3-table").first).to_be_visible()
                 problems += looks_right(page, size)
                 shoot(page, f"{name}-{role}-{size}", full_page=False)
+            if role == "head" and size == "desk":
+                # The month's report issued for the social office, after a confirmation.
+                visit(page, "/reports/")
+                with page.expect_navigation():
+                    page.locator(".lk3-report-issue").click()
+                problems += looks_right(page, size)
+                shoot(page, f"report-issue-{size}", full_page=False)
+                with page.expect_navigation():
+                    page.locator("form.lk3-issue-report button[type=submit]").click()
+                assert urlparse(page.url).path == "/reports/terbit/", page.url
+                expect(page.locator(".lk3-issued-reports td").first).to_be_visible()
+            if role == "auditor":
+                # The public page that tells the social office the report is genuine.
+                visit(page, page.locator(".lk3-verify-report").first.get_attribute("href"))
+                expect(page.locator('[data-verdict="valid"]')).to_be_visible()
+                expect(page.locator('[data-checkpoint="held"]')).to_be_visible()
+                problems += looks_right(page, size)
+                shoot(page, f"report-verification-{size}")
             if role != "administrator":
                 # A case file as each role opens it from the case list, its letters among it.
                 visit(page, "/cases/")

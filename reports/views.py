@@ -1,6 +1,7 @@
 """The periodic report on screen for the head and the auditor, its CSV, and its links to the
 cases behind each figure."""
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +32,8 @@ from .charts import charted_tables
 from .forms import PeriodForm
 from .selectors import Report, Table, periodic_report
 from .services import issue_periodic_report
+
+logger = logging.getLogger(__name__)
 
 # The case list's search scope (`lk3_flow.views.CaseListView`).
 CASE_LIST_SCOPE = "cases"
@@ -80,7 +83,7 @@ class IssueReportView(ReportReaders, generic.TemplateView):
         form = _period_form(request)
         if not form.is_valid():
             return HttpResponseRedirect(f"{reverse('reports:index')}?{request.GET.urlencode()}")
-        cancel_url = f"{reverse('reports:index')}?{form_query(form)}"
+        cancel_url = f"{reverse('reports:index')}?{_form_query(form)}"
         return self.render_to_response(
             self.get_context_data(form=form, period=form.period(), cancel_url=cancel_url)
         )
@@ -90,6 +93,7 @@ class IssueReportView(ReportReaders, generic.TemplateView):
         if not form.is_valid():
             messages.error(request, _("The period was not valid; no report was issued."))
             return HttpResponseRedirect(reverse("reports:index"))
+        again = HttpResponseRedirect(f"{reverse('reports:issue')}?{_form_query(form)}")
         try:
             issued = issue_periodic_report(period=form.period(), signer=request.user)
         except SigningUnavailable:
@@ -100,12 +104,20 @@ class IssueReportView(ReportReaders, generic.TemplateView):
                     "issued. Ask the technician to configure one."
                 ),
             )
-            return HttpResponseRedirect(f"{reverse('reports:issue')}?{form_query(form)}")
+            return again
+        except Exception:
+            # Everything was rolled back, file included (`letters.services.issue_report`); the
+            # report names no client, so its error may be logged whole.
+            logger.exception("Could not issue the periodic report")
+            messages.error(
+                request, _("The report could not be made; nothing was issued. Please try again.")
+            )
+            return again
         messages.success(request, _("Report %(number)s was issued.") % {"number": issued.number})
         return HttpResponseRedirect(reverse("reports:issued"))
 
 
-def form_query(form: PeriodForm) -> str:
+def _form_query(form: PeriodForm) -> str:
     """The period's fields as a query string, to return to the same period."""
     return urlencode({name: value for name, value in form.data.items() if name in form.fields})
 
@@ -122,15 +134,17 @@ class IssuedReportListView(ReportReaders, generic.ListView):
 
 
 class DownloadIssuedReportView(ReportReaders, generic.View):
+    """The stored, signed file, as issued: the hash the verification page compares with."""
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         issued = get_object_or_404(issued_reports(), pk=pk)
-        response = FileResponse(
+        period = f"{issued.period_first.isoformat()}-{issued.period_last.isoformat()}"
+        return FileResponse(
             issued.pdf.open("rb"),
             content_type="application/pdf",
             as_attachment=True,
-            filename=f"laporan-{issued.period_first.isoformat()}-{issued.period_last.isoformat()}.pdf",
+            filename=f"laporan-lk3-{period}.pdf",
         )
-        return response
 
 
 class FigureCasesView(ReportReaders, generic.View):

@@ -298,3 +298,19 @@ def test_a_period_is_named_as_a_report_title_names_it(first, last, title):
     period = Period(datetime.date.fromisoformat(first), datetime.date.fromisoformat(last))
     with translation.override("id"):
         assert period.title() == title
+
+
+def test_a_report_that_cannot_be_made_is_said_so_and_nothing_is_issued(
+    office, head_client, monkeypatch, fresh_storage
+):
+    def broken(html):
+        raise ValueError("broken layout")
+
+    monkeypatch.setattr(letter_services, "render_letter", broken)
+
+    response = issue(head_client, this_month())
+    page = head_client.get(response.url).content.decode()
+
+    assert "tidak dapat dibuat" in page
+    assert IssuedReport.objects.count() == 0
+    assert files_in("reports") == []

@@ -1,8 +1,10 @@
 import datetime
 
 import django_filters
-from django.db.models import F, Min, QuerySet
+from django.db.models import F, Min, Model, QuerySet
+from django.forms import BoundField
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
 from permissions.selectors import cases_named_for
@@ -185,6 +187,47 @@ class CaseFilter(PressingFirstFilterSet):
             "desa",
             "closure_reason",
         ]
+
+    # The report's terms are set by following a figure, not typed: the list carries them as
+    # hidden fields and says what they are (`report_terms`), rather than drawing eleven more
+    # inputs, a village select of every desa among them, on every view of the list.
+    REPORT_TERMS = (
+        "period_measure",
+        "period_from",
+        "period_to",
+        "problem",
+        "service",
+        "channel",
+        "sex",
+        "age_group",
+        "kecamatan",
+        "desa",
+        "closure_reason",
+    )
+
+    def visible_fields(self) -> list[BoundField]:
+        return [field for field in self.form if field.name not in self.REPORT_TERMS]
+
+    def report_fields(self) -> list[BoundField]:
+        """The report's terms that hold a value, as hidden inputs keep them."""
+        return [self.form[name] for name in self.REPORT_TERMS if self.form[name].value()]
+
+    def report_terms(self) -> list[tuple[str, str]]:
+        """Each report term in force, as the reader knows it: its label and its value's."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        terms = []
+        for field in self.report_fields():
+            value = data.get(field.name)
+            if value in (None, ""):
+                continue
+            if isinstance(value, Model):
+                shown = str(value)
+            elif isinstance(value, datetime.date):
+                shown = date_format(value, "j F Y")
+            else:
+                shown = str(dict(field.field.choices).get(value, value))
+            terms.append((str(field.label), shown))
+        return terms
 
     def _period(self) -> tuple[datetime.date, datetime.date]:
         """The period's days; an open end reaches back to the first case or up to today."""

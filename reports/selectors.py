@@ -70,6 +70,7 @@ from lk3_flow.models import (
 )
 from lk3_flow.selectors import in_age_group, in_period, names_code, period_bounds
 from notifications.models import Kind, Notification
+from regions.models import District, Village
 from workdays.selectors import step_allowance
 
 ROMAN_QUARTERS = ("I", "II", "III", "IV")
@@ -144,6 +145,10 @@ class Figure:
 class Row:
     label: str
     figures: tuple[Figure, ...]
+    # A village's row also names its district apart (`group`) and itself alone (`name`), so
+    # that the PDF can list the villages district by district.
+    group: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -206,9 +211,9 @@ def protect(rows: list[Row], *, splits_whole: bool) -> list[Row]:
             if others:
                 hidden.add((others[0][1], column))
     return [
-        Row(
-            row.label,
-            tuple(
+        replace(
+            row,
+            figures=tuple(
                 replace(figure, suppressed=(index, column) in hidden)
                 for column, figure in enumerate(row.figures)
             ),
@@ -410,29 +415,59 @@ def _services_table(period: Period, counts: dict[str, int]) -> Table:
     )
 
 
-def _place_tables(period: Period) -> list[Table]:
-    """Registered cases by district (with each problem category crossed) and by village."""
+def _counts_by_place(period: Period) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The registered cases counted by district (each problem category too) and by village,
+    in one pass over the cases grouped by the pair of ids; the names are read afterwards for
+    the few hundred places found, not joined to every case."""
     registered = Case.objects.filter(
         in_period(PeriodMeasure.REGISTERED, period.first, period.last)
     ).order_by()
-    by_district = list(
-        registered.values("client__kecamatan", "client__kecamatan__name")
-        .annotate(
-            cases=Count("pk"),
-            **{
-                f"problem_{category}": Count(
-                    "pk", filter=names_code("problem_categories", category)
-                )
-                for category in ProblemCategory
-            },
+    problems = [f"problem_{category}" for category in ProblemCategory]
+    pairs = registered.values("client__kecamatan", "client__desa").annotate(
+        cases=Count("pk"),
+        **{
+            f"problem_{category}": Count("pk", filter=names_code("problem_categories", category))
+            for category in ProblemCategory
+        },
+    )
+    districts: dict[int | None, dict[str, Any]] = {}
+    villages: dict[int | None, dict[str, Any]] = {}
+    for pair in pairs:
+        district = districts.setdefault(
+            pair["client__kecamatan"],
+            {"client__kecamatan": pair["client__kecamatan"], "cases": 0}
+            | dict.fromkeys(problems, 0),
         )
-        .order_by("client__kecamatan__name")
+        for name in ("cases", *problems):
+            district[name] += pair[name]
+        village = villages.setdefault(
+            pair["client__desa"], {"client__desa": pair["client__desa"], "cases": 0}
+        )
+        village["cases"] += pair["cases"]
+    district_names = dict(
+        District.objects.filter(pk__in=[pk for pk in districts if pk]).values_list("pk", "name")
     )
-    by_village = list(
-        registered.values("client__desa", "client__desa__name", "client__desa__district__name")
-        .annotate(cases=Count("pk"))
-        .order_by("client__desa__district__name", "client__desa__name")
+    for pk, row in districts.items():
+        row["client__kecamatan__name"] = district_names.get(pk, "")
+    for pk, district, name in Village.objects.filter(
+        pk__in=[pk for pk in villages if pk]
+    ).values_list("pk", "district__name", "name"):
+        villages[pk] |= {"client__desa__district__name": district, "client__desa__name": name}
+    for row in villages.values():
+        row.setdefault("client__desa__district__name", "")
+        row.setdefault("client__desa__name", "")
+    return (
+        sorted(districts.values(), key=lambda row: row["client__kecamatan__name"]),
+        sorted(
+            villages.values(),
+            key=lambda row: (row["client__desa__district__name"], row["client__desa__name"]),
+        ),
     )
+
+
+def _place_tables(period: Period) -> list[Table]:
+    """Registered cases by district (with each problem category crossed) and by village."""
+    by_district, by_village = _counts_by_place(period)
     measure = PeriodMeasure.REGISTERED
 
     def district_label(row: dict[str, Any]) -> str:
@@ -493,6 +528,8 @@ def _place_tables(period: Period) -> list[Table]:
                             else (),
                         ),
                     ),
+                    group=row["client__desa__district__name"] or "",
+                    name=row["client__desa__name"] or str(_("Not recorded")),
                 )
                 for row in _unrecorded_last(by_village, "client__desa")
             ],

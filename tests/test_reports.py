@@ -567,3 +567,21 @@ def test_the_xlsx_carries_the_same_rows_as_the_csv(client, seeded, office):
         1.0,
     ] in cells
     assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+
+
+def test_the_list_carries_a_figures_terms_hidden_and_says_what_they_are(client, seeded, office):
+    """The report's eleven terms are not drawn as inputs on every view of the list (a village
+    select alone lists every desa of the regency); followed from a figure they are kept as
+    hidden fields, named above the list, and kept when the list is searched further."""
+    client.force_login(office.head)
+    village = Client.objects.get(pk=seeded["dv_child"].client_id).desa
+    terms = {**dict(this_month().case_terms(PeriodMeasure.REGISTERED)), "desa": str(village.pk)}
+
+    listed = client.get(reverse("reports:cases"), terms, follow=True).content.decode()
+
+    assert 'name="desa"' in listed and '<select name="desa"' not in listed
+    assert f'type="hidden" name="desa" value="{village.pk}"' in listed
+    assert f"<strong>{village.name}</strong>" in listed
+    assert '<select name="kecamatan"' not in client.get(reverse("cases:index")).content.decode()
+    searched = client.post(reverse("cases:index"), {**terms, "q": "Anak"})
+    assert case_numbers_listed(client, searched) == {seeded["dv_child"].number}

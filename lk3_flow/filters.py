@@ -104,6 +104,25 @@ class PressingFirstFilterSet(django_filters.FilterSet):
         return self.in_order(queryset, self.form.cleaned_data.get("order") or "")
 
 
+# What the periodic report counts (`reports`), so that each of its figures opens the list of the
+# cases behind it. These terms are set by following a figure, not typed: the list carries them as
+# hidden fields and says what they are (`CaseFilter.report_terms`), rather than drawing eleven
+# more inputs, a select of every village among them, on every view of the list.
+REPORT_TERMS = (
+    "period_measure",
+    "period_from",
+    "period_to",
+    "problem",
+    "service",
+    "channel",
+    "sex",
+    "age_group",
+    "kecamatan",
+    "desa",
+    "closure_reason",
+)
+
+
 class CaseFilter(PressingFirstFilterSet):
     q = django_filters.CharFilter(
         label=_("Search: case number, name, NIK, phone, village or household member"),
@@ -113,8 +132,7 @@ class CaseFilter(PressingFirstFilterSet):
         label=_("Status"), choices=CaseStatus.choices, empty_label=_("All")
     )
 
-    # What the periodic report counts (`reports`), so that each of its figures opens the list
-    # of the cases behind it.
+    # The report's terms (REPORT_TERMS).
     period_measure = django_filters.ChoiceFilter(
         label=_("In the period"),
         choices=PeriodMeasure.choices,
@@ -175,42 +193,15 @@ class CaseFilter(PressingFirstFilterSet):
             "priority",
             "overdue",
             "order",
-            "period_measure",
-            "period_from",
-            "period_to",
-            "problem",
-            "service",
-            "channel",
-            "sex",
-            "age_group",
-            "kecamatan",
-            "desa",
-            "closure_reason",
+            *REPORT_TERMS,
         ]
 
-    # The report's terms are set by following a figure, not typed: the list carries them as
-    # hidden fields and says what they are (`report_terms`), rather than drawing eleven more
-    # inputs, a village select of every desa among them, on every view of the list.
-    REPORT_TERMS = (
-        "period_measure",
-        "period_from",
-        "period_to",
-        "problem",
-        "service",
-        "channel",
-        "sex",
-        "age_group",
-        "kecamatan",
-        "desa",
-        "closure_reason",
-    )
-
     def visible_fields(self) -> list[BoundField]:
-        return [field for field in self.form if field.name not in self.REPORT_TERMS]
+        return [field for field in self.form if field.name not in REPORT_TERMS]
 
     def report_fields(self) -> list[BoundField]:
         """The report's terms that hold a value, as hidden inputs keep them."""
-        return [self.form[name] for name in self.REPORT_TERMS if self.form[name].value()]
+        return [self.form[name] for name in REPORT_TERMS if self.form[name].value()]
 
     def report_terms(self) -> list[tuple[str, str]]:
         """Each report term in force, as the reader knows it: its label and its value's."""

@@ -182,6 +182,8 @@ class VerifyLetterView(generic.View):
             )
             return self.page(request, letter, form)
         check = services.check_copy(letter, form.cleaned_data["pdf"])
+        counted = services.Verification.MATCH if check.identical else services.Verification.MISMATCH
+        services.count_verification(letter, counted)
         return self.page(request, letter, form, check)
 
     def page(

@@ -340,7 +340,9 @@ def _worker_command() -> list[str]:
             "--job-class",
             "django_tasks_rq.Job",
         ]
-    return ["db_worker", "--no-startup-delay", "--interval", "0.1"]
+    # Without the reloader that DEBUG turns on: it would run the worker in a child process,
+    # which outlives the killing of its parent and takes later tests' jobs from the queue.
+    return ["db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
 
 
 def _end_its_connection() -> None:
@@ -372,6 +374,7 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(inb
         },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         assert inbox.entered.wait(timeout=60), "the worker never reached the SMTP server"
@@ -379,6 +382,9 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(inb
         worker.kill()
         worker.wait()
         _end_its_connection()
+    # Nothing of the worker lives on to take later tests' jobs: its session holds no process.
+    with pytest.raises(ProcessLookupError):
+        os.killpg(worker.pid, 0)
     inbox.released.set()
     notification = told(office.head).get()
     assert notification.email_claimed_at is not None and notification.emailed_at is None

